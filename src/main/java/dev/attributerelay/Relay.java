@@ -1,0 +1,195 @@
+package dev.attributerelay;
+
+import dev.attributerelay.chartmogul.ChartMogulClient;
+import dev.attributerelay.chartmogul.Deadline;
+import dev.attributerelay.inbound.Failure;
+import dev.attributerelay.inbound.Inbound;
+import dev.attributerelay.inbound.Outcome;
+import dev.attributerelay.inbound.Payloads;
+import dev.attributerelay.mapping.AttributeUpdate;
+import dev.attributerelay.mapping.Integration;
+import dev.attributerelay.mapping.Mapper;
+import dev.attributerelay.mapping.MappingResult;
+import dev.attributerelay.mapping.RelayConfig;
+import dev.attributerelay.secrets.CachedSecrets;
+import dev.attributerelay.secrets.SecretsUnavailableException;
+import dev.attributerelay.verify.Verdict;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The pipeline: integration → method → size → signature → body → mapping → delivery, the first check that
+ * fails answering. Entry points adapt their AWS event to an {@link Inbound} (or a payload, for EventBridge)
+ * and call this; it logs one line per event.
+ */
+public final class Relay {
+    private final RelayConfig config;
+    private final CachedSecrets secrets;
+    private final Delivery delivery;
+    private final ChartMogulClient client;
+    private final Clock clock;
+    private final EventLog log;
+
+    public Relay(RelayConfig config, CachedSecrets secrets, Delivery delivery, ChartMogulClient client, Clock clock,
+                 EventLog log) {
+        this.config = config;
+        this.secrets = secrets;
+        this.delivery = delivery;
+        this.client = client;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    public RelayConfig config() {
+        return config;
+    }
+
+    /** A webhook from API Gateway or a Function URL. */
+    public Outcome handle(Inbound in, Deadline deadline) {
+        long started = System.nanoTime();
+        int callsBefore = client.calls();
+        Integration integration = config.integration(in.integration());
+        Handled h = handleWebhook(integration, in, deadline);
+        log.outcome(new EventLog.Entry(integration == null ? null : integration.name(), h.eventId, h.eventType,
+                h.customers, h.keys, h.outcome, client.calls() - callsBefore, (System.nanoTime() - started) / 1_000_000,
+                in.requestId(), "webhook"));
+        return h.outcome;
+    }
+
+    /** An EventBridge event: no signature check (it comes from inside the account). */
+    public Outcome handleEvent(Integration integration, Object detail, String eventId, Instant eventTime,
+                               Deadline deadline) {
+        long started = System.nanoTime();
+        int callsBefore = client.calls();
+        Handled h = mapAndDeliver(integration, detail, dev.attributerelay.inbound.Headers.empty(), eventId, eventTime,
+                deadline);
+        log.outcome(new EventLog.Entry(integration.name(), h.eventId, h.eventType, h.customers, h.keys, h.outcome,
+                client.calls() - callsBefore, (System.nanoTime() - started) / 1_000_000, null, "eventbridge"));
+        return h.outcome;
+    }
+
+    /** Logs an event that no integration owns (EventBridge), so it is seen, not retried forever. */
+    public void logUnowned(String source, String eventId) {
+        log.outcome(new EventLog.Entry(null, eventId, null, List.of(), List.of(),
+                new Outcome.Ignored("no integration's eventbridge_source matches source '" + source + "'; dropped"),
+                0, 0, null, "eventbridge"));
+    }
+
+    private Handled handleWebhook(Integration integration, Inbound in, Deadline deadline) {
+        if (integration == null) {
+            return Handled.of(new Outcome.Rejected(Failure.UNKNOWN_INTEGRATION,
+                    "no integration named '" + printable(in.integration()) + "' is configured in relay.yaml"));
+        }
+        if (integration.verifier() == null) {
+            return Handled.of(new Outcome.Rejected(Failure.UNKNOWN_INTEGRATION, "integration '" + integration.name()
+                    + "' receives EventBridge events only (it has no verify: block for webhooks)"));
+        }
+        boolean handshake = "GET".equals(in.method()) && integration.verifier().isHandshake(in);
+        if (!"POST".equals(in.method()) && !handshake) {
+            return Handled.of(new Outcome.Rejected(Failure.METHOD_NOT_ALLOWED,
+                    "webhooks must be POSTed; " + printable(in.method()) + " is not allowed here"));
+        }
+        if (in.body().length > integration.maxBodyBytes()) {
+            return Handled.of(new Outcome.Rejected(Failure.PAYLOAD_TOO_LARGE, "the body is " + in.body().length
+                    + " bytes; the limit for this integration is " + integration.maxBodyBytes() + " bytes"));
+        }
+        Outcome refused = verify(integration, in);
+        if (refused != null) {
+            return Handled.of(refused);
+        }
+        if (handshake) {
+            return Handled.of(new Outcome.Ignored("verification handshake answered"));
+        }
+        Object payload;
+        try {
+            payload = Payloads.parse(in.body(), in.headers().first("Content-Type"));
+        } catch (Payloads.BadPayload e) {
+            return Handled.of(new Outcome.Rejected(Failure.BAD_REQUEST, e.getMessage()));
+        }
+        return mapAndDeliver(integration, payload, in.headers(), in.requestId(), in.receivedAt(), deadline);
+    }
+
+    /** Null when verified; otherwise the 401 or 503 to answer. */
+    private Outcome verify(Integration integration, Inbound in) {
+        List<String> keys = List.of();
+        if (integration.verifier().needsSecret()) {
+            String name = integration.verify().secretName();
+            try {
+                keys = secrets.get().all(name);
+            } catch (SecretsUnavailableException e) {
+                return new Outcome.Unavailable("the signing secret cannot be read now: " + e.getMessage(), 30);
+            }
+            if (keys.isEmpty()) {
+                return new Outcome.Unavailable("the secret " + secrets.describe() + " has no key '" + name
+                        + "' that relay.yaml names for integration '" + integration.name() + "'", 60);
+            }
+        }
+        Verdict v = integration.verifier().verify(in, keys, clock.instant());
+        if (v instanceof Verdict.Refused r) {
+            return new Outcome.Rejected(Failure.UNAUTHORIZED, r.reason());
+        }
+        return null;
+    }
+
+    private Handled mapAndDeliver(Integration integration, Object payload, dev.attributerelay.inbound.Headers headers,
+                                  String fallbackEventId, Instant receivedAt, Deadline deadline) {
+        MappingResult mapped = Mapper.map(integration, payload, headers, fallbackEventId, receivedAt);
+        Handled h = new Handled(mapped.eventId(), mapped.eventType());
+        for (AttributeUpdate u : mapped.updates()) {
+            h.customers.add(u.customer().key());
+            h.keySet.addAll(u.attributes().keySet());
+        }
+        h.keys = List.copyOf(h.keySet);
+        if (!mapped.matched()) {
+            h.outcome = mapped.problems().isEmpty()
+                    ? new Outcome.Ignored("the event matched no rule of integration '" + integration.name() + "'")
+                    : new Outcome.Rejected(Failure.UNPROCESSABLE, String.join("; ", mapped.problems()));
+            return h;
+        }
+        List<Outcome> items = new ArrayList<>();
+        for (String problem : mapped.problems()) {
+            items.add(new Outcome.Rejected(Failure.UNPROCESSABLE, problem));
+        }
+        for (AttributeUpdate u : mapped.updates()) {
+            items.add(delivery.deliver(integration, u, deadline));
+        }
+        h.outcome = items.isEmpty()
+                ? new Outcome.Ignored("the matching rules found no attribute values in the event")
+                : Outcome.worst(items);
+        return h;
+    }
+
+    /** Caller-supplied names are echoed only in a safe, bounded form. */
+    static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String clean = s.replaceAll("[^A-Za-z0-9_.-]", "?");
+        return clean.length() <= 64 ? clean : clean.substring(0, 64) + "…";
+    }
+
+    /** The outcome and what the log line needs about it. */
+    private static final class Handled {
+        final String eventId;
+        final String eventType;
+        final List<String> customers = new ArrayList<>();
+        final Set<String> keySet = new LinkedHashSet<>();
+        List<String> keys = List.of();
+        Outcome outcome;
+
+        Handled(String eventId, String eventType) {
+            this.eventId = eventId;
+            this.eventType = eventType;
+        }
+
+        static Handled of(Outcome outcome) {
+            Handled h = new Handled(null, null);
+            h.outcome = outcome;
+            return h;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.attributerelay.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.attributerelay.Json;
+import dev.attributerelay.Relay;
+import dev.attributerelay.Wiring;
+import dev.attributerelay.inbound.Failure;
+import dev.attributerelay.inbound.HttpReply;
+import dev.attributerelay.inbound.Inbound;
+import dev.attributerelay.inbound.Outcome;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * {@code POST /webhooks/{integration}} from an HTTP API (2.0), a REST API (1.0) or a Function URL. Thin:
+ * adapts the event, calls the pipeline, writes the answer. A stream handler, so one class takes all three
+ * formats and nothing is deserialized by reflection.
+ */
+public final class ApiGatewayHandler implements RequestStreamHandler {
+    private final Relay relay;
+    private final Clock clock;
+
+    /** The runtime's constructor: the relay is built once per container, at init. */
+    public ApiGatewayHandler() {
+        this(Container.RELAY, Clock.systemUTC());
+    }
+
+    public ApiGatewayHandler(Relay relay, Clock clock) {
+        this.relay = relay;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        HttpReply reply = reply(input.readAllBytes(), context);
+        output.write(ApiEvents.responseJson(reply).getBytes(StandardCharsets.UTF_8));
+    }
+
+    HttpReply reply(byte[] event, Context context) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(event);
+        } catch (IOException e) {
+            return HttpReply.of(new Outcome.Rejected(Failure.BAD_REQUEST, "the Lambda event is not JSON"));
+        }
+        if (!ApiEvents.isApiEvent(root)) {
+            return HttpReply.of(new Outcome.Rejected(Failure.BAD_REQUEST,
+                    "the Lambda event is not an API Gateway or Function URL request"));
+        }
+        Inbound inbound;
+        try {
+            inbound = ApiEvents.toInbound(root, clock.instant());
+        } catch (ApiEvents.BadEvent e) {
+            return HttpReply.of(new Outcome.Rejected(Failure.BAD_REQUEST, e.getMessage()));
+        }
+        try {
+            return HttpReply.of(relay.handle(inbound, Invocation.deadline(context, clock)));
+        } catch (RuntimeException e) {
+            // a bug: answer 500 without detail, log the type and where, never the payload
+            System.out.println(Json.write(Map.of("level", "ERROR", "message", "unexpected " + e.getClass().getName()
+                    + " at " + (e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"))));
+            return new HttpReply(500, Map.of("Content-Type", "application/json"),
+                    "{\"error\":\"internal\",\"message\":\"an internal error occurred and was logged\"}");
+        }
+    }
+
+    /** Holds the container's relay; initialized when the runtime first constructs the handler. */
+    private static final class Container {
+        static final Relay RELAY = Wiring.forLambda(System.getenv());
+    }
+}

@@ -1,0 +1,99 @@
+package dev.attributerelay.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.attributerelay.Json;
+import dev.attributerelay.Relay;
+import dev.attributerelay.Wiring;
+import dev.attributerelay.inbound.Outcome;
+import dev.attributerelay.mapping.Integration;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * EventBridge events (a SaaS partner bus such as Stripe's, or the account's own services). The integration
+ * whose {@code eventbridge_source} prefixes the event's source maps its {@code detail}. An event nobody owns,
+ * or one that cannot be applied, is logged and dropped; one that may pass (503) fails the invocation so
+ * Lambda's asynchronous retries and the rule's dead-letter queue keep it.
+ */
+public final class EventBridgeHandler implements RequestStreamHandler {
+    private final Relay relay;
+    private final Clock clock;
+
+    public EventBridgeHandler() {
+        this(Container.RELAY, Clock.systemUTC());
+    }
+
+    public EventBridgeHandler(Relay relay, Clock clock) {
+        this.relay = relay;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Outcome outcome = handle(input.readAllBytes(), context);
+        if (outcome instanceof Outcome.Unavailable u) {
+            throw new RetryLater(u.message());
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("status", outcome.status());
+        result.put("outcome", outcome.label());
+        output.write(Json.write(result).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @SuppressWarnings("unchecked")
+    public Outcome handle(byte[] bytes, Context context) {
+        Map<String, Object> event;
+        try {
+            Object parsed = Json.MAPPER.readValue(bytes, Object.class);
+            if (!(parsed instanceof Map)) {
+                relay.logUnowned("(not an EventBridge event)", null);
+                return new Outcome.Ignored("not an EventBridge event");
+            }
+            event = (Map<String, Object>) parsed;
+        } catch (IOException e) {
+            relay.logUnowned("(not JSON)", null);
+            return new Outcome.Ignored("not JSON");
+        }
+        String source = event.get("source") instanceof String s ? s : null;
+        String id = event.get("id") instanceof String s ? s : null;
+        Integration integration = relay.config().forEventBridgeSource(source);
+        if (integration == null || !(event.get("detail") instanceof Map)) {
+            relay.logUnowned(source, id);
+            return new Outcome.Ignored("no integration owns source " + source);
+        }
+        return relay.handleEvent(integration, event.get("detail"), id, time(event.get("time")),
+                Invocation.deadline(context, clock));
+    }
+
+    private Instant time(Object t) {
+        if (t instanceof String s) {
+            try {
+                return Instant.parse(s);
+            } catch (DateTimeParseException e) {
+                return clock.instant();
+            }
+        }
+        return clock.instant();
+    }
+
+    /** Fails the invocation so Lambda retries it; carries only the outcome's own message. */
+    static final class RetryLater extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RetryLater(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static final class Container {
+        static final Relay RELAY = Wiring.forLambda(System.getenv());
+    }
+}

@@ -1,0 +1,20 @@
+package dev.attributerelay.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.attributerelay.chartmogul.Deadline;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Per-invocation values the handlers derive from the Lambda context. */
+final class Invocation {
+    /** Time kept back to write the answer after the last ChartMogul call. */
+    static final Duration RESERVE = Duration.ofMillis(1500);
+
+    private Invocation() {
+    }
+
+    static Deadline deadline(Context context, Clock clock) {
+        long remaining = context == null ? 30_000 : context.getRemainingTimeInMillis();
+        return Deadline.in(Duration.ofMillis(Math.max(0, remaining - RESERVE.toMillis())), clock);
+    }
+}

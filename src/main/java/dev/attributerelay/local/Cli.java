@@ -1,0 +1,253 @@
+package dev.attributerelay.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.attributerelay.EventLog;
+import dev.attributerelay.Json;
+import dev.attributerelay.Relay;
+import dev.attributerelay.Wiring;
+import dev.attributerelay.chartmogul.RetryPolicy;
+import dev.attributerelay.chartmogul.Transport;
+import dev.attributerelay.lambda.ApiEvents;
+import dev.attributerelay.lambda.ApiGatewayHandler;
+import dev.attributerelay.lambda.EventBridgeHandler;
+import dev.attributerelay.inbound.Outcome;
+import dev.attributerelay.mapping.ConfigException;
+import dev.attributerelay.mapping.ConfigLoader;
+import dev.attributerelay.mapping.RelayConfig;
+import dev.attributerelay.secrets.LocalSecretSource;
+import dev.attributerelay.secrets.RelaySecrets;
+import dev.attributerelay.secrets.SecretSource;
+import dev.attributerelay.secrets.SecretsUnavailableException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command-line tool for local runs. {@code invoke} runs the same handlers a deployed function runs on a
+ * Lambda event file; without a ChartMogul API key, or with {@code --dry-run}, it prints the requests it
+ * would send instead of sending them.
+ */
+public final class Cli {
+    private static final String USAGE = String.join("\n",
+            "usage: java -jar attribute-relay.jar <command> [options]",
+            "",
+            "  invoke <event.json> [--dry-run] [--secrets <file>] [--config <relay.yaml>] [--clock event|now]",
+            "      run the handler on an API Gateway, Function URL or EventBridge event file and print the answer;",
+            "      with --dry-run, or when the secrets hold no chartmogul_api_key, print the ChartMogul requests",
+            "      instead of sending them. --clock event (the default) verifies signatures as of the moment the",
+            "      event says API Gateway received it, so a recorded sample keeps verifying; --clock now uses the",
+            "      real time, as a deployed function does.",
+            "  check-config [relay.yaml]",
+            "      validate a configuration (the bundled one by default); exit 0 when it loads",
+            "",
+            "environment: RELAY_CONFIG, RELAY_SECRETS, CHARTMOGUL_SECRET_ID, CHARTMOGUL_API_URL (see README)");
+
+    private Cli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            out.println(USAGE);
+            return args.length == 0 ? 64 : 0;
+        }
+        try {
+            switch (args[0]) {
+                case "invoke":
+                    return invoke(Options.parse(args, 1), env, out, err);
+                case "check-config":
+                    return checkConfig(args.length > 1 ? args[1] : null, env, out, err);
+                default:
+                    err.println("unknown command '" + args[0] + "'\n\n" + USAGE);
+                    return 64;
+            }
+        } catch (UsageException e) {
+            err.println(e.getMessage() + "\n\n" + USAGE);
+            return 64;
+        } catch (ConfigException e) {
+            err.println("configuration error: " + e.getMessage());
+            return 78;
+        } catch (IOException e) {
+            err.println("cannot read: " + e.getMessage());
+            return 66;
+        }
+    }
+
+    static int invoke(Options o, Map<String, String> env, PrintStream out, PrintStream err) throws IOException {
+        if (o.positional.size() != 1) {
+            throw new UsageException("invoke takes one event file");
+        }
+        byte[] event = Files.readAllBytes(Path.of(o.positional.get(0)));
+        JsonNode root = Json.MAPPER.readTree(event);
+        boolean api = ApiEvents.isApiEvent(root);
+        if (!api && !root.has("detail-type")) {
+            throw new UsageException(o.positional.get(0) + " is neither an API Gateway / Function URL event nor an EventBridge event");
+        }
+        RelayConfig config = o.config != null ? ConfigLoader.load(Path.of(o.config)) : ConfigLoader.fromEnvironment(env);
+        SecretSource secrets = secrets(o, env);
+        boolean dryRun = o.dryRun || !hasApiKey(secrets);
+        if (dryRun) {
+            secrets = withPlaceholderKey(secrets);
+        }
+        Clock clock = clock(o, root, api, err);
+        Transport transport = dryRun ? new DryRunTransport(out) : Wiring.transportFor(Wiring.apiUrl(env));
+        if (dryRun) {
+            out.println("# dry run: the requests below are printed, not sent"
+                    + (o.dryRun ? "" : " (no chartmogul_api_key in the secrets)"));
+            out.println();
+        }
+        URI apiUrl = Wiring.apiUrl(env);
+        Relay relay = Wiring.relay(config, secrets, transport, apiUrl, clock, new EventLog(err), RetryPolicy.standard());
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        LocalContext context = new LocalContext(30_000);
+        int status;
+        if (api) {
+            new ApiGatewayHandler(relay, clock).handleRequest(new ByteArrayInputStream(event), response, context);
+            JsonNode reply = Json.MAPPER.readTree(response.toByteArray());
+            status = reply.path("statusCode").asInt();
+            out.println("# response: HTTP " + status);
+            reply.path("headers").fields().forEachRemaining(h -> out.println(h.getKey() + ": " + h.getValue().asText()));
+            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(Json.MAPPER.readTree(reply.path("body").asText())));
+        } else {
+            Outcome outcome = new EventBridgeHandler(relay, clock).handle(event, context);
+            status = outcome.status();
+            out.println("# outcome: " + outcome.label() + " (" + status + ")"
+                    + (status == 503 ? ": the deployed function fails the invocation so Lambda retries it" : ""));
+        }
+        return status >= 200 && status < 300 ? 0 : 1;
+    }
+
+    static int checkConfig(String file, Map<String, String> env, PrintStream out, PrintStream err) {
+        RelayConfig config = file != null ? ConfigLoader.load(Path.of(file)) : ConfigLoader.fromEnvironment(env);
+        config.integrations().values().forEach(i -> out.println(config.file() + ": integration '" + i.name() + "': "
+                + (i.verify() == null ? "EventBridge only" : "scheme " + i.verify().scheme()
+                + (i.verify().secretName() == null ? "" : ", secret key '" + i.verify().secretName() + "'"))
+                + ", " + i.rules().size() + (i.rules().size() == 1 ? " rule" : " rules")));
+        out.println("ok");
+        return 0;
+    }
+
+    private static SecretSource secrets(Options o, Map<String, String> env) throws IOException {
+        if (o.secrets != null) {
+            return new LocalSecretSource(Files.readString(Path.of(o.secrets), StandardCharsets.UTF_8), "'" + o.secrets + "'");
+        }
+        if (env.get("CHARTMOGUL_SECRET_ID") != null || env.get("RELAY_SECRETS") != null) {
+            return Wiring.secretSource(env);
+        }
+        return new LocalSecretSource("{}", "(no secrets)");
+    }
+
+    /** The caller's secrets plus a stand-in API key, so a dry run needs no credentials. */
+    private static SecretSource withPlaceholderKey(SecretSource real) {
+        String json;
+        try {
+            JsonNode n = Json.MAPPER.readTree(real.read());
+            com.fasterxml.jackson.databind.node.ObjectNode o = n != null && n.isObject()
+                    ? (com.fasterxml.jackson.databind.node.ObjectNode) n : Json.MAPPER.createObjectNode();
+            o.put(RelaySecrets.API_KEY, "dry-run");
+            json = o.toString();
+        } catch (IOException | SecretsUnavailableException e) {
+            json = "{\"" + RelaySecrets.API_KEY + "\":\"dry-run\"}";
+        }
+        return new LocalSecretSource(json, real.describe());
+    }
+
+    private static boolean hasApiKey(SecretSource source) {
+        try {
+            return RelaySecrets.parse(source.read(), source.describe()).apiKey() != null;
+        } catch (SecretsUnavailableException e) {
+            return false;
+        }
+    }
+
+    /** The event's own receipt time, so a recorded, signed sample verifies on any day. Local runs only. */
+    private static Clock clock(Options o, JsonNode root, boolean api, PrintStream err) {
+        if ("now".equals(o.clock)) {
+            return Clock.systemUTC();
+        }
+        Instant at = null;
+        if (api) {
+            long ms = root.path("requestContext").path("timeEpoch").asLong(
+                    root.path("requestContext").path("requestTimeEpoch").asLong(0));
+            at = ms > 0 ? Instant.ofEpochMilli(ms) : null;
+        } else if (root.path("time").isTextual()) {
+            at = Instant.parse(root.path("time").asText());
+        }
+        if (at == null) {
+            return Clock.systemUTC();
+        }
+        err.println("clock: as of " + at + ", when the event was received (--clock now for the real time)");
+        return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), at));
+    }
+
+    /** Parsed flags and positional arguments. */
+    static final class Options {
+        final List<String> positional = new ArrayList<>();
+        boolean dryRun;
+        String secrets;
+        String config;
+        String clock = "event";
+        final Map<String, String> extra = new HashMap<>();
+
+        static Options parse(String[] args, int from) {
+            Options o = new Options();
+            for (int i = from; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--dry-run":
+                        o.dryRun = true;
+                        break;
+                    case "--secrets":
+                        o.secrets = value(args, ++i, a);
+                        break;
+                    case "--config":
+                        o.config = value(args, ++i, a);
+                        break;
+                    case "--clock":
+                        o.clock = value(args, ++i, a);
+                        if (!o.clock.equals("event") && !o.clock.equals("now")) {
+                            throw new UsageException("--clock is 'event' or 'now'");
+                        }
+                        break;
+                    default:
+                        if (a.startsWith("--")) {
+                            throw new UsageException("unknown option " + a);
+                        }
+                        o.positional.add(a);
+                }
+            }
+            return o;
+        }
+
+        private static String value(String[] args, int i, String flag) {
+            if (i >= args.length) {
+                throw new UsageException(flag + " needs a value");
+            }
+            return args[i];
+        }
+    }
+
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.attributerelay.mapping;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** ChartMogul's custom attribute types, each coercing an expression's result to what goes on the wire. */
+public enum AttributeType {
+    String {
+        @Override
+        Object coerceScalar(Object v) {
+            String s = v instanceof BigDecimal d ? d.toPlainString() : v.toString();
+            if (s.codePointCount(0, s.length()) > MAX_STRING) {
+                throw new CoercionException("is longer than ChartMogul's " + MAX_STRING + " characters");
+            }
+            return s;
+        }
+    },
+    Integer {
+        @Override
+        Object coerceScalar(Object v) {
+            BigDecimal d = decimalOf(v, "a whole number");
+            try {
+                return d.stripTrailingZeros().toBigIntegerExact().longValueExact();
+            } catch (ArithmeticException e) {
+                throw new CoercionException("is not a whole number in range: " + d.toPlainString());
+            }
+        }
+    },
+    Decimal {
+        @Override
+        Object coerceScalar(Object v) {
+            return decimalOf(v, "a decimal number");
+        }
+    },
+    Timestamp {
+        @Override
+        Object coerceScalar(Object v) {
+            return ISO.format(instantOf(v).atOffset(ZoneOffset.UTC));
+        }
+    },
+    Boolean {
+        @Override
+        Object coerceScalar(Object v) {
+            if (v instanceof java.lang.Boolean b) {
+                return b;
+            }
+            String s = v instanceof Number n ? new BigDecimal(n.toString()).stripTrailingZeros().toPlainString() : v.toString();
+            switch (s) {
+                case "TRUE": case "true": case "t": case "1":
+                    return java.lang.Boolean.TRUE;
+                case "FALSE": case "false": case "f": case "0":
+                    return java.lang.Boolean.FALSE;
+                default:
+                    throw new CoercionException("is not a boolean (accepted: TRUE, true, t, 1, FALSE, false, f, 0)");
+            }
+        }
+    };
+
+    /** ChartMogul stores String attributes of at most this many characters. */
+    public static final int MAX_STRING = 255;
+    private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT);
+    /** Epoch numbers at or above this are milliseconds (year 5138 in seconds), below it seconds. */
+    private static final long MILLIS_THRESHOLD = 100_000_000_000L;
+
+    /**
+     * Coerces an expression's result. A one-element sequence is its element; null means "not present".
+     *
+     * @throws CoercionException with a reason a person can act on
+     */
+    public Object coerce(Object value) {
+        Object v = value;
+        if (v instanceof List<?> list) {
+            if (list.size() != 1) {
+                throw new CoercionException("is a list of " + list.size() + " values, not one " + name());
+            }
+            v = list.get(0);
+        }
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Map) {
+            throw new CoercionException("is an object, not a " + name());
+        }
+        if (v instanceof List) {
+            throw new CoercionException("is a list, not a " + name());
+        }
+        return coerceScalar(v);
+    }
+
+    abstract Object coerceScalar(Object v);
+
+    /** Parses a type name as relay.yaml spells it; null when unknown. */
+    public static AttributeType named(String name) {
+        for (AttributeType t : values()) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static BigDecimal decimalOf(Object v, String what) {
+        if (v instanceof BigDecimal d) {
+            return d;
+        }
+        if (v instanceof java.lang.Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            return BigDecimal.valueOf(((Number) v).longValue());
+        }
+        if (v instanceof BigInteger b) {
+            return new BigDecimal(b);
+        }
+        if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw new CoercionException("is not " + what);
+            }
+            return BigDecimal.valueOf(d);
+        }
+        if (v instanceof CharSequence s) {
+            String text = s.toString().trim();
+            if (text.length() <= 64) {
+                try {
+                    return new BigDecimal(text);
+                } catch (NumberFormatException e) {
+                    // fall through to the message below
+                }
+            }
+            throw new CoercionException("is not " + what + ": \"" + abbreviate(text) + "\"");
+        }
+        throw new CoercionException("is not " + what);
+    }
+
+    private static Instant instantOf(Object v) {
+        if (v instanceof Number n) {
+            BigDecimal d = decimalOf(n, "a timestamp");
+            long whole;
+            try {
+                whole = d.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
+            } catch (ArithmeticException e) {
+                throw new CoercionException("is not a timestamp in range");
+            }
+            return whole >= MILLIS_THRESHOLD ? Instant.ofEpochMilli(whole) : Instant.ofEpochSecond(whole);
+        }
+        String text = v.toString().trim();
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            // not an offset date-time; try the other ISO forms below
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            // try a plain date
+        }
+        try {
+            return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new CoercionException("is not an ISO 8601 timestamp: \"" + abbreviate(text) + "\"");
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+
+    /** A value that cannot become its declared type; the message completes "attribute X …". */
+    public static final class CoercionException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public CoercionException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

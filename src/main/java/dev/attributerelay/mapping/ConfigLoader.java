@@ -1,0 +1,422 @@
+package dev.attributerelay.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.attributerelay.verify.Schemes;
+import dev.attributerelay.verify.SignatureScheme;
+import dev.attributerelay.verify.VerifySpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads relay.yaml, checks every field and compiles every expression, once per container. Any problem
+ * is a {@link ConfigException} whose message says where: file, integration, rule and field.
+ */
+public final class ConfigLoader {
+    /** The bundled configuration's classpath location. */
+    public static final String BUNDLED = "relay.yaml";
+
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_]+");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Set<String> INTEGRATION_FIELDS = Set.of("source", "verify", "eventbridge_source",
+            "create_missing_attributes", "on_unknown_customer", "events", "preset", "max_body_bytes", "event",
+            "data_source_uuid");
+    private static final Set<String> VERIFY_FIELDS = Set.of("scheme", "secret", "tolerance_seconds", "public_url",
+            "allow_unsigned");
+    private static final Set<String> RULE_FIELDS = Set.of("name", "when", "each", "customer", "attributes");
+    private static final Set<String> CUSTOMER_FIELDS = Set.of("uuid", "external_id", "email", "data_source_uuid");
+    private static final Set<String> ATTRIBUTE_FIELDS = Set.of("type", "value");
+    private static final Set<String> EVENT_FIELDS = Set.of("id", "type", "time");
+    private static final Set<String> PRESET_FIELDS = Set.of("description", "event", "events");
+
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    private ConfigLoader() {
+    }
+
+    /** RELAY_CONFIG's file when set, else the bundled relay.yaml. */
+    public static RelayConfig fromEnvironment(Map<String, String> env) {
+        String path = env.get("RELAY_CONFIG");
+        if (path != null && !path.isBlank()) {
+            return load(Path.of(path));
+        }
+        return loadBundled();
+    }
+
+    public static RelayConfig loadBundled() {
+        try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(BUNDLED)) {
+            if (in == null) {
+                throw new ConfigException(BUNDLED + ": not found on the classpath");
+            }
+            return parse(BUNDLED, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new ConfigException(BUNDLED + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    public static RelayConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+        return parse(file.toString(), text);
+    }
+
+    public static RelayConfig parse(String file, String yaml) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": is not valid YAML: " + yamlProblem(e), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException(file + ": must be a mapping with an 'integrations:' key");
+        }
+        Where top = new Where(file, null, null);
+        onlyFields(root, Set.of("integrations"), top, "");
+        JsonNode integrations = root.get("integrations");
+        if (integrations == null || !integrations.isObject() || integrations.isEmpty()) {
+            throw top.error("integrations", "must map at least one integration name to its settings");
+        }
+        Map<String, Integration> compiled = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = integrations.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            compiled.put(e.getKey(), integration(e.getKey(), e.getValue(), new Where(file, e.getKey(), null)));
+        }
+        return new RelayConfig(file, compiled);
+    }
+
+    private static Integration integration(String name, JsonNode node, Where where) {
+        if (!NAME.matcher(name).matches()) {
+            throw where.error("", "the integration name must be letters, digits, '-' or '_' (it is a URL path segment)");
+        }
+        if (!node.isObject()) {
+            throw where.error("", "must be a mapping of settings");
+        }
+        onlyFields(node, INTEGRATION_FIELDS, where, "");
+        String source = text(node, "source", where, name);
+        String eventbridgeSource = text(node, "eventbridge_source", where, null);
+
+        VerifySpec verify = null;
+        SignatureScheme verifier = null;
+        JsonNode v = node.get("verify");
+        if (v != null) {
+            verify = verifySpec(v, where);
+            try {
+                verifier = Schemes.create(verify);
+            } catch (IllegalArgumentException e) {
+                throw where.error("verify.scheme", e.getMessage());
+            }
+        } else if (eventbridgeSource == null) {
+            throw where.error("verify", "is required for webhooks (use scheme: none with allow_unsigned: true to accept unsigned requests)");
+        }
+
+        boolean create = bool(node, "create_missing_attributes", where, false);
+        UnknownCustomerPolicy policy = UnknownCustomerPolicy.RETRY;
+        String p = text(node, "on_unknown_customer", where, null);
+        if (p != null) {
+            try {
+                policy = UnknownCustomerPolicy.valueOf(p.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw where.error("on_unknown_customer", "must be retry, skip or reject, not '" + p + "'");
+            }
+        }
+        long maxBody = Integration.DEFAULT_MAX_BODY_BYTES;
+        JsonNode mb = node.get("max_body_bytes");
+        if (mb != null) {
+            if (!mb.canConvertToLong() || mb.asLong() < 1 || mb.asLong() > 6L * 1024 * 1024) {
+                throw where.error("max_body_bytes", "must be a whole number of bytes from 1 to 6291456 (Lambda's payload limit)");
+            }
+            maxBody = mb.asLong();
+        }
+
+        String dataSource = text(node, "data_source_uuid", where, null);
+        List<Rule> rules = new ArrayList<>();
+        JsonNode presetEvent = null;
+        String preset = text(node, "preset", where, null);
+        if (preset != null) {
+            JsonNode presetRoot = readPreset(preset, where);
+            presetEvent = presetRoot.get("event");
+            rules.addAll(rules(presetRoot.get("events"), new Where(where.file, where.integration, null),
+                    "preset " + preset + " ", dataSource));
+        }
+        rules.addAll(rules(node.get("events"), where, "", dataSource));
+        if (rules.isEmpty()) {
+            throw where.error("events", "no rules: list at least one under events:, or name a preset");
+        }
+        JsonNode eventNode = node.has("event") ? node.get("event") : presetEvent;
+        Integration.EventFields event = eventFields(eventNode, where);
+        return new Integration(name, source, verify, verifier, eventbridgeSource, create, policy, maxBody, event, rules);
+    }
+
+    private static VerifySpec verifySpec(JsonNode v, Where where) {
+        if (!v.isObject()) {
+            throw where.error("verify", "must be a mapping with at least 'scheme'");
+        }
+        onlyFields(v, VERIFY_FIELDS, where, "verify.");
+        String scheme = text(v, "scheme", where.sub("verify."), null);
+        if (scheme == null) {
+            throw where.error("verify.scheme", "is required (one of " + String.join(", ", Schemes.NAMES) + ")");
+        }
+        String secret = text(v, "secret", where.sub("verify."), null);
+        boolean allowUnsigned = bool(v, "allow_unsigned", where.sub("verify."), false);
+        if (scheme.equals("none")) {
+            if (!allowUnsigned) {
+                throw where.error("verify.allow_unsigned", "must be true to accept unsigned requests with scheme: none");
+            }
+        } else if (secret == null) {
+            throw where.error("verify.secret", "is required: the key in the secrets JSON that holds the signing secret");
+        }
+        Duration tolerance = VerifySpec.DEFAULT_TOLERANCE;
+        JsonNode t = v.get("tolerance_seconds");
+        if (t != null) {
+            if (!t.canConvertToLong() || t.asLong() < 1 || t.asLong() > 7 * 24 * 3600) {
+                throw where.error("verify.tolerance_seconds", "must be a whole number of seconds from 1 to 604800");
+            }
+            tolerance = Duration.ofSeconds(t.asLong());
+        }
+        String publicUrl = text(v, "public_url", where.sub("verify."), null);
+        if (scheme.equals("hubspot-v3") && publicUrl == null) {
+            throw where.error("verify.public_url", "is required for hubspot-v3: the URL HubSpot calls, as it signs it");
+        }
+        return new VerifySpec(scheme, secret, tolerance, publicUrl, allowUnsigned);
+    }
+
+    private static List<Rule> rules(JsonNode events, Where where, String prefix, String defaultDataSource) {
+        List<Rule> out = new ArrayList<>();
+        if (events == null || events.isNull()) {
+            return out;
+        }
+        if (!events.isArray()) {
+            throw where.error(prefix + "events", "must be a list of rules");
+        }
+        for (int i = 0; i < events.size(); i++) {
+            String ruleName = prefix + "events[" + i + "]";
+            JsonNode r = events.get(i);
+            Where rw = new Where(where.file, where.integration, ruleName);
+            if (!r.isObject()) {
+                throw rw.error("", "must be a mapping with customer and attributes");
+            }
+            onlyFields(r, RULE_FIELDS, rw, "");
+            String label = text(r, "name", rw, null);
+            if (label != null) {
+                ruleName = ruleName + " (" + label + ")";
+                rw = new Where(where.file, where.integration, ruleName);
+            }
+            Expression when = optionalExpression(r, "when", rw, "true");
+            Expression each = optionalExpression(r, "each", rw, null);
+            Rule.CustomerSpec customer = customer(r.get("customer"), rw, defaultDataSource);
+            List<Rule.AttributeSpec> attributes = attributes(r.get("attributes"), rw);
+            out.add(new Rule(ruleName, when, each, customer, attributes));
+        }
+        return out;
+    }
+
+    private static Rule.CustomerSpec customer(JsonNode c, Where where, String defaultDataSource) {
+        if (c == null || !c.isObject()) {
+            throw where.error("customer", "is required: one of uuid, external_id or email");
+        }
+        onlyFields(c, CUSTOMER_FIELDS, where, "customer.");
+        Rule.CustomerSpec.Kind kind = null;
+        for (Rule.CustomerSpec.Kind k : Rule.CustomerSpec.Kind.values()) {
+            if (c.has(k.yamlName())) {
+                if (kind != null) {
+                    throw where.error("customer", "names both " + kind.yamlName() + " and " + k.yamlName() + ": use exactly one");
+                }
+                kind = k;
+            }
+        }
+        if (kind == null) {
+            throw where.error("customer", "needs exactly one of uuid, external_id or email");
+        }
+        Expression value = expression(c.get(kind.yamlName()), where, "customer." + kind.yamlName());
+        String dataSource = text(c, "data_source_uuid", where.sub("customer."), null);
+        if (dataSource != null && kind != Rule.CustomerSpec.Kind.EXTERNAL_ID) {
+            throw where.error("customer.data_source_uuid", "only narrows an external_id lookup");
+        }
+        if (dataSource == null && kind == Rule.CustomerSpec.Kind.EXTERNAL_ID) {
+            dataSource = defaultDataSource; // the integration-wide data source narrows every external_id lookup
+        }
+        return new Rule.CustomerSpec(kind, value, dataSource);
+    }
+
+    private static List<Rule.AttributeSpec> attributes(JsonNode a, Where where) {
+        if (a == null || !a.isObject() || a.isEmpty()) {
+            throw where.error("attributes", "must map at least one attribute key to {type, value}");
+        }
+        List<Rule.AttributeSpec> out = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> it = a.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = e.getKey();
+            String field = "attributes." + key;
+            if (!KEY.matcher(key).matches()) {
+                throw where.error(field, "attribute keys are letters, digits and underscores only");
+            }
+            JsonNode spec = e.getValue();
+            if (!spec.isObject()) {
+                throw where.error(field, "must be {type: <String|Integer|Decimal|Timestamp|Boolean>, value: <JSONata>}");
+            }
+            onlyFields(spec, ATTRIBUTE_FIELDS, where, field + ".");
+            String typeName = text(spec, "type", where.sub(field + "."), null);
+            AttributeType type = typeName == null ? null : AttributeType.named(typeName);
+            if (type == null) {
+                throw where.error(field + ".type", (typeName == null ? "is required" : "'" + typeName + "' is not a type")
+                        + " (expected one of String, Integer, Decimal, Timestamp, Boolean)");
+            }
+            out.add(new Rule.AttributeSpec(key, type, expression(spec.get("value"), where, field + ".value")));
+        }
+        return out;
+    }
+
+    private static Integration.EventFields eventFields(JsonNode e, Where where) {
+        if (e == null) {
+            return new Integration.EventFields(Expression.compile("id"), Expression.compile("type"), null);
+        }
+        if (!e.isObject()) {
+            throw where.error("event", "must be a mapping with id, type and time expressions");
+        }
+        onlyFields(e, EVENT_FIELDS, where, "event.");
+        return new Integration.EventFields(
+                optionalExpression(e, "id", where.sub("event."), null),
+                optionalExpression(e, "type", where.sub("event."), null),
+                optionalExpression(e, "time", where.sub("event."), null));
+    }
+
+    private static JsonNode readPreset(String preset, Where where) {
+        if (!NAME.matcher(preset).matches()) {
+            throw where.error("preset", "'" + preset + "' is not a preset name");
+        }
+        String resource = "presets/" + preset + ".yaml";
+        try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw where.error("preset", "no bundled preset named '" + preset + "'");
+            }
+            JsonNode root = YAML.readTree(in);
+            if (root == null || !root.isObject()) {
+                throw where.error("preset", resource + " is not a mapping");
+            }
+            onlyFields(root, PRESET_FIELDS, new Where(resource, null, null), "");
+            return root;
+        } catch (IOException e) {
+            throw where.error("preset", resource + " is not valid YAML: " + yamlProblem(e));
+        }
+    }
+
+    private static Expression optionalExpression(JsonNode parent, String field, Where where, String fallback) {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return fallback == null ? null : Expression.compile(fallback);
+        }
+        return expression(n, where, where.prefix + field);
+    }
+
+    private static Expression expression(JsonNode n, Where where, String field) {
+        if (n == null || n.isNull() || n.isContainerNode()) {
+            throw where.error(field, "must be a JSONata expression");
+        }
+        String text = n.isTextual() ? n.asText() : n.toString();
+        if (text.isBlank()) {
+            throw where.error(field, "must be a JSONata expression, not empty");
+        }
+        try {
+            return Expression.compile(text);
+        } catch (IllegalArgumentException e) {
+            throw where.error(field, e.getMessage() + " in `" + text + "`");
+        }
+    }
+
+    private static String text(JsonNode parent, String field, Where where, String fallback) {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isValueNode() || n.asText().isBlank()) {
+            throw where.error(where.prefix + field, "must be a non-empty text");
+        }
+        return n.asText();
+    }
+
+    private static boolean bool(JsonNode parent, String field, Where where, boolean fallback) {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isBoolean()) {
+            throw where.error(where.prefix + field, "must be true or false");
+        }
+        return n.asBoolean();
+    }
+
+    private static void onlyFields(JsonNode node, Set<String> allowed, Where where, String prefix) {
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String n = names.next();
+            if (!allowed.contains(n)) {
+                throw where.error(prefix + n, "is not a known setting (expected one of "
+                        + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+            }
+        }
+    }
+
+    private static String yamlProblem(IOException e) {
+        String where = "";
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+                && j.getLocation().getLineNr() > 0) {
+            where = " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
+        }
+        return firstLine(j(e)) + where;
+    }
+
+    private static String j(IOException e) {
+        return e instanceof com.fasterxml.jackson.core.JsonProcessingException jp ? jp.getOriginalMessage() : e.getMessage();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** Where in the file a problem is, for the message. */
+    private record Where(String file, String integration, String rule, String prefix) {
+        Where(String file, String integration, String rule) {
+            this(file, integration, rule, "");
+        }
+
+        Where sub(String p) {
+            return new Where(file, integration, rule, prefix + p);
+        }
+
+        ConfigException error(String field, String problem) {
+            StringBuilder sb = new StringBuilder(file).append(": ");
+            if (integration != null) {
+                sb.append("integration '").append(integration).append("'");
+            }
+            if (rule != null) {
+                sb.append(", rule ").append(rule);
+            }
+            if (field != null && !field.isEmpty()) {
+                sb.append(integration != null || rule != null ? ", field " : "field ").append(field);
+            }
+            sb.append(": ").append(problem);
+            return new ConfigException(sb.toString());
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.attributerelay.mapping;
+
+import dev.attributerelay.verify.SignatureScheme;
+import dev.attributerelay.verify.VerifySpec;
+import java.util.List;
+
+/**
+ * One key under {@code integrations:}, compiled: its verifier built and its expressions parsed.
+ *
+ * @param name                     the path segment after {@code /webhooks/}
+ * @param source                   the label sent with every attribute
+ * @param verify                   the {@code verify:} block as written
+ * @param verifier                 the scheme that checks deliveries
+ * @param eventbridgeSource        EventBridge events whose source starts with this go through these rules; may be null
+ * @param createMissingAttributes  create (POST) an attribute ChartMogul does not know yet
+ * @param onUnknownCustomer        what to do when the customer is not in ChartMogul
+ * @param maxBodyBytes             bigger bodies answer 413
+ * @param event                    where the event id, type and time are in the payload
+ * @param rules                    preset rules first, then the integration's own
+ */
+public record Integration(
+        String name,
+        String source,
+        VerifySpec verify,
+        SignatureScheme verifier,
+        String eventbridgeSource,
+        boolean createMissingAttributes,
+        UnknownCustomerPolicy onUnknownCustomer,
+        long maxBodyBytes,
+        EventFields event,
+        List<Rule> rules) {
+
+    public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+    public Integration {
+        rules = List.copyOf(rules);
+    }
+
+    /** Expressions that find the provider's event id, type and time; any may be null. */
+    public record EventFields(Expression id, Expression type, Expression time) {
+    }
+}

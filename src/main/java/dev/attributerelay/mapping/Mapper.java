@@ -1,0 +1,199 @@
+package dev.attributerelay.mapping;
+
+import dev.attributerelay.inbound.Headers;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies an integration's rules to a parsed payload: which rules match, for whom, with which typed
+ * values. Every value is coerced and checked here, before anything is sent anywhere.
+ */
+public final class Mapper {
+    private static final int MAX_ITEMS = 1_000;
+
+    private Mapper() {
+    }
+
+    /**
+     * @param payload         the parsed body (maps, lists, strings, numbers, booleans)
+     * @param headers         the request's headers, visible to expressions as {@code $headers}; may be empty
+     * @param fallbackEventId used when the payload has no event id (the delivery's own id)
+     * @param receivedAt      used when the payload has no event time
+     */
+    public static MappingResult map(Integration integration, Object payload, Headers headers, String fallbackEventId,
+                                    Instant receivedAt) {
+        Expression.Bindings bindings = new Expression.Bindings(payload, headerMap(headers));
+        List<AttributeUpdate> updates = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Integration.EventFields fields = integration.event();
+
+        String eventId = textOrNull(fields.id(), payload, bindings);
+        if (eventId == null) {
+            eventId = fallbackEventId;
+        }
+        String eventType = textOrNull(fields.type(), payload, bindings);
+        Instant eventTime = receivedAt;
+        if (fields.time() != null) {
+            try {
+                Object t = AttributeType.Timestamp.coerce(fields.time().evaluate(payload, bindings));
+                if (t != null) {
+                    eventTime = Instant.parse((String) t);
+                }
+            } catch (RuntimeException e) {
+                // an unreadable event time is not the sender's fault: order by arrival instead
+                eventTime = receivedAt;
+            }
+        }
+
+        boolean matched = false;
+        for (Rule rule : integration.rules()) {
+            boolean applies;
+            try {
+                applies = rule.when().test(payload, bindings);
+            } catch (Expression.EvaluationException e) {
+                problems.add("rule " + rule.name() + ", field when: " + e.getMessage());
+                continue;
+            }
+            if (!applies) {
+                continue;
+            }
+            matched = true;
+            List<Object> items;
+            if (rule.each() == null) {
+                items = List.of(payload);
+            } else {
+                Object each;
+                try {
+                    each = rule.each().evaluate(payload, bindings);
+                } catch (Expression.EvaluationException e) {
+                    problems.add("rule " + rule.name() + ", field each: " + e.getMessage());
+                    continue;
+                }
+                items = asList(each);
+                if (items.size() > MAX_ITEMS) {
+                    problems.add("rule " + rule.name() + ", field each: gives " + items.size()
+                            + " items, more than the " + MAX_ITEMS + " one event may carry");
+                    continue;
+                }
+            }
+            for (int i = 0; i < items.size(); i++) {
+                Object item = items.get(i);
+                String where = "rule " + rule.name() + (rule.each() == null ? "" : ", item " + i);
+                try {
+                    AttributeUpdate u = update(integration, rule, item, bindings, eventId, eventType, eventTime, i, where);
+                    if (u != null) {
+                        updates.add(u);
+                    }
+                } catch (ItemProblem p) {
+                    problems.add(p.getMessage());
+                }
+            }
+        }
+        return new MappingResult(eventId, eventType, updates, problems, matched);
+    }
+
+    private static AttributeUpdate update(Integration integration, Rule rule, Object item, Expression.Bindings bindings,
+                                          String eventId, String eventType, Instant eventTime, int index, String where) {
+        Map<String, TypedValue> attributes = new LinkedHashMap<>();
+        for (Rule.AttributeSpec spec : rule.attributes()) {
+            Object raw;
+            try {
+                raw = spec.value().evaluate(item, bindings);
+            } catch (Expression.EvaluationException e) {
+                throw new ItemProblem(where + ", field attributes." + spec.key() + ".value: " + e.getMessage());
+            }
+            Object value;
+            try {
+                value = spec.type().coerce(raw);
+            } catch (AttributeType.CoercionException e) {
+                throw new ItemProblem(where + ": attribute " + spec.key() + " (" + spec.type() + ") " + e.getMessage());
+            }
+            if (value != null) {
+                attributes.put(spec.key(), new TypedValue(spec.type(), value));
+            }
+        }
+        if (attributes.isEmpty()) {
+            return null; // nothing present to set: not an error, nothing to send
+        }
+        CustomerRef ref = customer(rule.customer(), item, bindings, where);
+        return new AttributeUpdate(integration.name(), ref, attributes, integration.source(), eventId, eventType,
+                eventTime, index);
+    }
+
+    private static CustomerRef customer(Rule.CustomerSpec spec, Object item, Expression.Bindings bindings, String where) {
+        String field = "customer." + spec.kind().yamlName();
+        Object raw;
+        try {
+            raw = spec.value().evaluate(item, bindings);
+        } catch (Expression.EvaluationException e) {
+            throw new ItemProblem(where + ", field " + field + ": " + e.getMessage());
+        }
+        String value;
+        try {
+            value = (String) AttributeType.String.coerce(raw);
+        } catch (AttributeType.CoercionException e) {
+            throw new ItemProblem(where + ", field " + field + ": the customer reference " + e.getMessage());
+        }
+        if (value == null || value.isBlank()) {
+            throw new ItemProblem(where + ": the payload has no customer " + spec.kind().yamlName()
+                    + " at `" + spec.value().source() + "`");
+        }
+        switch (spec.kind()) {
+            case UUID:
+                return new CustomerRef.Uuid(value);
+            case EXTERNAL_ID:
+                return new CustomerRef.ExternalId(value, spec.dataSourceUuid());
+            default:
+                if (value.indexOf('@') < 1) {
+                    throw new ItemProblem(where + ": the customer email at `" + spec.value().source()
+                            + "` is not an email address");
+                }
+                return new CustomerRef.Email(value.trim());
+        }
+    }
+
+    private static String textOrNull(Expression e, Object payload, Expression.Bindings bindings) {
+        if (e == null) {
+            return null;
+        }
+        try {
+            Object v = AttributeType.String.coerce(e.evaluate(payload, bindings));
+            return v == null || ((String) v).isEmpty() ? null : (String) v;
+        } catch (RuntimeException ex) {
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> asList(Object each) {
+        if (each == null) {
+            return List.of();
+        }
+        if (each instanceof List<?> l) {
+            return (List<Object>) l;
+        }
+        return List.of(each);
+    }
+
+    private static Map<String, String> headerMap(Headers headers) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : headers.names()) {
+            // credentials are never handed to user expressions
+            if (!name.equals("authorization") && !name.equals("cookie")) {
+                out.put(name, headers.first(name));
+            }
+        }
+        return out;
+    }
+
+    private static final class ItemProblem extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ItemProblem(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
