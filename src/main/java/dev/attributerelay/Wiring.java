@@ -41,7 +41,7 @@ public final class Wiring {
         ChartMogulClient client = new ChartMogulClient(apiUrl, apiKeys(secrets), transport, retry,
                 ChartMogulClient.Sleeper.REAL);
         CustomerResolver resolver = new CustomerResolver(client, clock, CUSTOMER_TTL);
-        return new Relay(config, secrets, new Delivery(resolver, client), client, clock, log);
+        return new Relay(config, secrets, new Delivery(resolver, client, new AppliedMemory()), client, clock, log);
     }
 
     /** CHARTMOGUL_SECRET_ID (Secrets Manager), else RELAY_SECRETS; neither is a configuration error. */
