@@ -28,7 +28,8 @@ public final class EventBridgeHandler implements RequestStreamHandler {
     private final Clock clock;
 
     public EventBridgeHandler() {
-        this(Container.RELAY, Clock.systemUTC());
+        // once per container, at init; no static holder, for the reason given in ApiGatewayHandler()
+        this(Wiring.forLambda(System.getenv()), Clock.systemUTC());
     }
 
     public EventBridgeHandler(Relay relay, Clock clock) {
@@ -91,9 +92,5 @@ public final class EventBridgeHandler implements RequestStreamHandler {
         RetryLater(String message) {
             super(message, null, false, false);
         }
-    }
-
-    private static final class Container {
-        static final Relay RELAY = Wiring.forLambda(System.getenv());
     }
 }
