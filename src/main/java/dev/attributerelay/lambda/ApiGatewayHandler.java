@@ -63,7 +63,8 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
             return HttpReply.of(new Outcome.Rejected(Failure.BAD_REQUEST, e.getMessage()));
         }
         try {
-            return HttpReply.of(relay.handle(inbound, Invocation.deadline(context, clock)));
+            return HttpReply.of(relay.handle(inbound, Invocation.deadline(context, clock),
+                    Invocation.requestId(context)));
         } catch (RuntimeException e) {
             // a bug: answer 500 without detail, log the type and where, never the payload
             System.out.println(Json.write(Map.of("level", "ERROR", "message", "unexpected " + e.getClass().getName()

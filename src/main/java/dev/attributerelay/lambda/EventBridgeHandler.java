@@ -55,23 +55,23 @@ public final class EventBridgeHandler implements RequestStreamHandler {
         try {
             Object parsed = Json.MAPPER.readValue(bytes, Object.class);
             if (!(parsed instanceof Map)) {
-                relay.logUnowned("(not an EventBridge event)", null);
+                relay.logUnowned("(not an EventBridge event)", null, Invocation.requestId(context));
                 return new Outcome.Ignored("not an EventBridge event");
             }
             event = (Map<String, Object>) parsed;
         } catch (IOException e) {
-            relay.logUnowned("(not JSON)", null);
+            relay.logUnowned("(not JSON)", null, Invocation.requestId(context));
             return new Outcome.Ignored("not JSON");
         }
         String source = event.get("source") instanceof String s ? s : null;
         String id = event.get("id") instanceof String s ? s : null;
         Integration integration = relay.config().forEventBridgeSource(source);
         if (integration == null || !(event.get("detail") instanceof Map)) {
-            relay.logUnowned(source, id);
+            relay.logUnowned(source, id, Invocation.requestId(context));
             return new Outcome.Ignored("no integration owns source " + source);
         }
         return relay.handleEvent(integration, event.get("detail"), id, time(event.get("time")),
-                Invocation.deadline(context, clock));
+                Invocation.deadline(context, clock), Invocation.requestId(context));
     }
 
     private Instant time(Object t) {
