@@ -110,7 +110,9 @@ class LambdaRuntimeEndToEndTest {
     @Test
     @Order(1)
     void signedStripeEventUpdatesTheCustomerInTheConfiguredDataSource() throws Exception {
-        JsonNode reply = api.invoke(signed(Instant.now()).httpApi(), START_AND_ANSWER);
+        FakeLambdaRuntime.Result result = api.result(signed(Instant.now()).httpApi(), START_AND_ANSWER);
+        assertThat(result.kind()).as(result.body()).isEqualTo(FakeLambdaRuntime.Kind.RESPONSE);
+        JsonNode reply = JSON.readTree(result.body());
 
         assertThat(reply.get("statusCode").asInt()).as(reply.toString()).isEqualTo(200);
         assertThat(reply.at("/headers/Content-Type").asText()).isEqualTo("application/json");
@@ -146,6 +148,8 @@ class LambdaRuntimeEndToEndTest {
         assertThat(line.get("status").asInt()).isEqualTo(200);
         assertThat(line.get("chartmogul_calls").asInt()).isEqualTo(2);
         assertThat(line.get("duration_ms").isNumber()).isTrue();
+        assertThat(line.path("lambda_request_id").asText()).as("the Lambda request id ties the line to the invocation")
+                .isEqualTo(result.requestId());
         assertThat(line.get("customer").toString()).contains(externalId);
         List<String> keys = new ArrayList<>();
         line.get("attributes").forEach(k -> keys.add(k.asText()));
@@ -222,7 +226,7 @@ class LambdaRuntimeEndToEndTest {
             assertThat(line.has("level")).isTrue();
             assertThat(line.has("message")).isTrue();
             for (String field : List.of("integration", "event_id", "event_type", "customer", "attributes", "outcome",
-                    "status", "chartmogul_calls", "duration_ms")) {
+                    "status", "chartmogul_calls", "duration_ms", "lambda_request_id")) {
                 assertThat(line.has(field)).as("field %s in %s", field, line).isTrue();
             }
         }
@@ -331,6 +335,7 @@ class LambdaRuntimeEndToEndTest {
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
         env.put("_HANDLER", handler);
         env.put("TZ", ":UTC");
+        env.put("AWS_LAMBDA_LOG_FORMAT", "JSON");
         env.put("LAMBDA_TASK_ROOT", tmp.toString());
         env.put("AWS_REGION", "eu-west-1");
         env.put("AWS_DEFAULT_REGION", "eu-west-1");

@@ -155,7 +155,7 @@ public final class FakeLambdaRuntime implements AutoCloseable {
             if (method.equals("GET") && rest.equals("invocation/next")) {
                 next(ex);
             } else if (method.equals("POST") && rest.equals("init/error")) {
-                initError.complete(new Result(Kind.ERROR, new String(body, StandardCharsets.UTF_8),
+                initError.complete(new Result(null, Kind.ERROR, new String(body, StandardCharsets.UTF_8),
                         ex.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type")));
                 accepted(ex);
             } else if (method.equals("POST") && rest.startsWith("invocation/")
@@ -163,7 +163,7 @@ public final class FakeLambdaRuntime implements AutoCloseable {
                 boolean error = rest.endsWith("/error");
                 String id = rest.substring("invocation/".length(), rest.lastIndexOf('/'));
                 CompletableFuture<Result> f = results.get(id);
-                Result r = new Result(error ? Kind.ERROR : Kind.RESPONSE, new String(body, StandardCharsets.UTF_8),
+                Result r = new Result(id, error ? Kind.ERROR : Kind.RESPONSE, new String(body, StandardCharsets.UTF_8),
                         error ? ex.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type") : null);
                 if (f == null || !f.complete(r)) {
                     unexpected.add(method + " " + path);
@@ -237,9 +237,9 @@ public final class FakeLambdaRuntime implements AutoCloseable {
     public enum Kind { RESPONSE, ERROR }
 
     /**
-     * What the runtime posted: a response body, or an error body with its
-     * {@code Lambda-Runtime-Function-Error-Type}.
+     * What the runtime posted for an invocation (or, without a request id, for init): a response body, or an
+     * error body with its {@code Lambda-Runtime-Function-Error-Type}.
      */
-    public record Result(Kind kind, String body, String errorType) {
+    public record Result(String requestId, Kind kind, String body, String errorType) {
     }
 }
