@@ -3,6 +3,7 @@ package dev.attributerelay;
 import dev.attributerelay.chartmogul.ChartMogulClient;
 import dev.attributerelay.chartmogul.Deadline;
 import dev.attributerelay.inbound.Failure;
+import dev.attributerelay.inbound.Headers;
 import dev.attributerelay.inbound.Inbound;
 import dev.attributerelay.inbound.Outcome;
 import dev.attributerelay.inbound.Payloads;
@@ -65,12 +66,11 @@ public final class Relay {
     }
 
     /** An EventBridge event: no signature check (it comes from inside the account). */
-    public Outcome handleEvent(Integration integration, Object detail, String eventId, Instant eventTime,
-                               Deadline deadline, String lambdaRequestId) {
+    public Outcome handleEvent(Integration integration, Object detail, Headers headers, String eventId,
+                               Instant eventTime, Deadline deadline, String lambdaRequestId) {
         long started = System.nanoTime();
         int callsBefore = client.calls();
-        Handled h = mapAndDeliver(integration, detail, dev.attributerelay.inbound.Headers.empty(), eventId, eventTime,
-                deadline);
+        Handled h = mapAndDeliver(integration, detail, headers, eventId, eventTime, deadline);
         log.outcome(new EventLog.Entry(integration.name(), h.eventId, h.eventType, h.customers, h.keys, h.outcome,
                 client.calls() - callsBefore, (System.nanoTime() - started) / 1_000_000, null, lambdaRequestId,
                 "eventbridge"));
@@ -140,7 +140,7 @@ public final class Relay {
         return null;
     }
 
-    private Handled mapAndDeliver(Integration integration, Object payload, dev.attributerelay.inbound.Headers headers,
+    private Handled mapAndDeliver(Integration integration, Object payload, Headers headers,
                                   String fallbackEventId, Instant receivedAt, Deadline deadline) {
         MappingResult mapped = Mapper.map(integration, payload, headers, fallbackEventId, receivedAt);
         Handled h = new Handled(mapped.eventId(), mapped.eventType());

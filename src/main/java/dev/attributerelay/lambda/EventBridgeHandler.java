@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.attributerelay.Json;
 import dev.attributerelay.Relay;
 import dev.attributerelay.Wiring;
+import dev.attributerelay.inbound.Headers;
 import dev.attributerelay.inbound.Outcome;
 import dev.attributerelay.mapping.Integration;
 import java.io.IOException;
@@ -70,7 +71,21 @@ public final class EventBridgeHandler implements RequestStreamHandler {
             relay.logUnowned(source, id, Invocation.requestId(context));
             return new Outcome.Ignored("no integration owns source " + source);
         }
-        return relay.handleEvent(integration, event.get("detail"), id, time(event.get("time")),
+        Map<String, Object> detail = (Map<String, Object>) event.get("detail");
+        Headers headers = Headers.empty();
+        Object payload = detail;
+        if (detail.get("payload") instanceof Map && detail.get("metadata") instanceof Map) {
+            // Shopify's partner events wrap the webhook: the body under payload, its HTTP headers under metadata
+            payload = detail.get("payload");
+            Headers.Builder b = Headers.builder();
+            ((Map<String, Object>) detail.get("metadata")).forEach((k, v) -> {
+                if (v instanceof String s) {
+                    b.add(k, s);
+                }
+            });
+            headers = b.build();
+        }
+        return relay.handleEvent(integration, payload, headers, id, time(event.get("time")),
                 Invocation.deadline(context, clock), Invocation.requestId(context));
     }
 
