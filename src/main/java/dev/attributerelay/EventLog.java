@@ -34,6 +34,9 @@ public final class EventLog {
         if (e.requestId() != null) {
             line.put("request_id", e.requestId());
         }
+        if (e.lambdaRequestId() != null) {
+            line.put("lambda_request_id", e.lambdaRequestId());
+        }
         if (e.via() != null) {
             line.put("via", e.via());
         }
@@ -70,10 +73,12 @@ public final class EventLog {
     }
 
     /**
-     * @param via how the event arrived: {@code webhook}, {@code eventbridge}, {@code queue}
+     * @param requestId       the delivery's own id (API Gateway's request id), when it has one
+     * @param lambdaRequestId the Lambda invocation's request id, which ties the line to Lambda's own log lines
+     * @param via             how the event arrived: {@code webhook}, {@code eventbridge}, {@code queue}
      */
     public record Entry(String integration, String eventId, String eventType, List<String> customers,
                         List<String> attributeKeys, Outcome outcome, int chartmogulCalls, long durationMs,
-                        String requestId, String via) {
+                        String requestId, String lambdaRequestId, String via) {
     }
 }

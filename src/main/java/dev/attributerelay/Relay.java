@@ -49,34 +49,39 @@ public final class Relay {
         return config;
     }
 
-    /** A webhook from API Gateway or a Function URL. */
-    public Outcome handle(Inbound in, Deadline deadline) {
+    /**
+     * A webhook from API Gateway or a Function URL.
+     *
+     * @param lambdaRequestId the Lambda invocation's request id, for the log line; null outside Lambda
+     */
+    public Outcome handle(Inbound in, Deadline deadline, String lambdaRequestId) {
         long started = System.nanoTime();
         int callsBefore = client.calls();
         Integration integration = config.integration(in.integration());
         Handled h = handleWebhook(integration, in, deadline);
         log.outcome(new EventLog.Entry(integration == null ? null : integration.name(), h.eventId, h.eventType,
                 h.customers, h.keys, h.outcome, client.calls() - callsBefore, (System.nanoTime() - started) / 1_000_000,
-                in.requestId(), "webhook"));
+                in.requestId(), lambdaRequestId, "webhook"));
         return h.outcome;
     }
 
     /** An EventBridge event: no signature check (it comes from inside the account). */
     public Outcome handleEvent(Integration integration, Object detail, Headers headers, String eventId,
-                               Instant eventTime, Deadline deadline) {
+                               Instant eventTime, Deadline deadline, String lambdaRequestId) {
         long started = System.nanoTime();
         int callsBefore = client.calls();
         Handled h = mapAndDeliver(integration, detail, headers, eventId, eventTime, deadline);
         log.outcome(new EventLog.Entry(integration.name(), h.eventId, h.eventType, h.customers, h.keys, h.outcome,
-                client.calls() - callsBefore, (System.nanoTime() - started) / 1_000_000, null, "eventbridge"));
+                client.calls() - callsBefore, (System.nanoTime() - started) / 1_000_000, null, lambdaRequestId,
+                "eventbridge"));
         return h.outcome;
     }
 
     /** Logs an event that no integration owns (EventBridge), so it is seen, not retried forever. */
-    public void logUnowned(String source, String eventId) {
+    public void logUnowned(String source, String eventId, String lambdaRequestId) {
         log.outcome(new EventLog.Entry(null, eventId, null, List.of(), List.of(),
                 new Outcome.Ignored("no integration's eventbridge_source matches source '" + source + "'; dropped"),
-                0, 0, null, "eventbridge"));
+                0, 0, null, lambdaRequestId, "eventbridge"));
     }
 
     private Handled handleWebhook(Integration integration, Inbound in, Deadline deadline) {

@@ -29,7 +29,8 @@ public final class EventBridgeHandler implements RequestStreamHandler {
     private final Clock clock;
 
     public EventBridgeHandler() {
-        this(Container.RELAY, Clock.systemUTC());
+        // once per container, at init; no static holder, for the reason given in ApiGatewayHandler()
+        this(Wiring.forLambda(System.getenv()), Clock.systemUTC());
     }
 
     public EventBridgeHandler(Relay relay, Clock clock) {
@@ -55,19 +56,19 @@ public final class EventBridgeHandler implements RequestStreamHandler {
         try {
             Object parsed = Json.MAPPER.readValue(bytes, Object.class);
             if (!(parsed instanceof Map)) {
-                relay.logUnowned("(not an EventBridge event)", null);
+                relay.logUnowned("(not an EventBridge event)", null, Invocation.requestId(context));
                 return new Outcome.Ignored("not an EventBridge event");
             }
             event = (Map<String, Object>) parsed;
         } catch (IOException e) {
-            relay.logUnowned("(not JSON)", null);
+            relay.logUnowned("(not JSON)", null, Invocation.requestId(context));
             return new Outcome.Ignored("not JSON");
         }
         String source = event.get("source") instanceof String s ? s : null;
         String id = event.get("id") instanceof String s ? s : null;
         Integration integration = relay.config().forEventBridgeSource(source);
         if (integration == null || !(event.get("detail") instanceof Map)) {
-            relay.logUnowned(source, id);
+            relay.logUnowned(source, id, Invocation.requestId(context));
             return new Outcome.Ignored("no integration owns source " + source);
         }
         Map<String, Object> detail = (Map<String, Object>) event.get("detail");
@@ -85,7 +86,7 @@ public final class EventBridgeHandler implements RequestStreamHandler {
             headers = b.build();
         }
         return relay.handleEvent(integration, payload, headers, id, time(event.get("time")),
-                Invocation.deadline(context, clock));
+                Invocation.deadline(context, clock), Invocation.requestId(context));
     }
 
     private Instant time(Object t) {
@@ -106,9 +107,5 @@ public final class EventBridgeHandler implements RequestStreamHandler {
         RetryLater(String message) {
             super(message, null, false, false);
         }
-    }
-
-    private static final class Container {
-        static final Relay RELAY = Wiring.forLambda(System.getenv());
     }
 }
