@@ -17,10 +17,16 @@ import dev.attributerelay.secrets.RelaySecrets;
 import dev.attributerelay.secrets.SecretSource;
 import dev.attributerelay.secrets.SecretsManagerSource;
 import dev.attributerelay.secrets.SecretsUnavailableException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 
 /** Builds a {@link Relay} from the environment (DESIGN §5). Called once per container, at init. */
 public final class Wiring {
@@ -32,18 +38,44 @@ public final class Wiring {
     public static final double DEFAULT_RATE_LIMIT = 10;
     static final Duration SECRET_TTL = Duration.ofMinutes(5);
     static final Duration CUSTOMER_TTL = Duration.ofMinutes(15);
+    /** How long init waits for the side thread; past it, the first request waits on the secret cache instead. */
+    static final Duration PREFETCH_WAIT = Duration.ofSeconds(5);
 
     private Wiring() {
     }
 
-    /** What a deployed function uses: the bundled or RELAY_CONFIG file, Secrets Manager, the real API. */
+    /**
+     * What a deployed function uses: the bundled or RELAY_CONFIG file, Secrets Manager, the real API.
+     *
+     * <p>Init runs on two threads (docs/performance.md): the Secrets Manager client, the costliest piece, is built
+     * on a side thread while this one parses relay.yaml and builds the HTTP client; once the configuration is
+     * known to be valid, an on-demand start also reads the secret there, so the first request finds it cached.
+     * A SnapStart init reads nothing: no secret may be in the snapshot.
+     */
     public static Relay forLambda(Map<String, String> env) {
-        RelayConfig config = ConfigLoader.fromEnvironment(env);
+        SecretSource source = secretSource(env);
+        CachedSecrets secrets = new CachedSecrets(source, Clock.systemUTC(), SECRET_TTL);
+        SecretPrefetch prefetch = SecretPrefetch.start(source, secrets, !isSnapStart(env));
+        RelayConfig config;
+        try {
+            config = ConfigLoader.fromEnvironment(env);
+        } catch (RuntimeException e) {
+            prefetch.cancel(); // a broken relay.yaml fails init having read nothing
+            throw e;
+        }
+        prefetch.configIsValid();
         String queueUrl = env.get("RELAY_QUEUE_URL");
         UpdateQueue queue = queueUrl == null || queueUrl.isBlank()
                 ? null : new SqsUpdateQueue(SqsUpdateQueue.defaultClient(), queueUrl);
-        return new Parts(config, secretSource(env), transportFor(apiUrl(env)), apiUrl(env), Clock.systemUTC(),
-                new EventLog(System.out), RetryPolicy.standard(), rateLimit(env), queue).relay();
+        Relay relay = new Parts(config, source, transportFor(apiUrl(env)), apiUrl(env), Clock.systemUTC(),
+                new EventLog(System.out), RetryPolicy.standard(), rateLimit(env), queue).relay(secrets);
+        prefetch.awaitDone(PREFETCH_WAIT);
+        return relay;
+    }
+
+    /** Lambda's {@code AWS_LAMBDA_INITIALIZATION_TYPE} for a SnapStart init (before the snapshot is taken). */
+    public static boolean isSnapStart(Map<String, String> env) {
+        return "snap-start".equals(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"));
     }
 
     public static Relay relay(RelayConfig config, SecretSource source, Transport transport, URI apiUrl, Clock clock,
@@ -59,7 +91,11 @@ public final class Wiring {
                         EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue) {
 
         public Relay relay() {
-            CachedSecrets secrets = new CachedSecrets(source, clock, SECRET_TTL);
+            return relay(new CachedSecrets(source, clock, SECRET_TTL));
+        }
+
+        /** @param secrets the cache over {@link #source()}, when the caller already holds it */
+        public Relay relay(CachedSecrets secrets) {
             ChartMogulClient client = new ChartMogulClient(apiUrl, apiKeys(secrets), transport, retry,
                     ChartMogulClient.Sleeper.REAL, limiter);
             CustomerResolver resolver = new CustomerResolver(client, clock, CUSTOMER_TTL);
@@ -72,7 +108,7 @@ public final class Wiring {
     public static SecretSource secretSource(Map<String, String> env) {
         String id = env.get("CHARTMOGUL_SECRET_ID");
         if (id != null && !id.isBlank()) {
-            return new SecretsManagerSource(SecretsManagerSource.defaultClient(), id);
+            return new SecretsManagerSource(() -> SecretsManagerSource.client(region(env), credentials(env)), id);
         }
         String local = env.get("RELAY_SECRETS");
         if (local != null) {
@@ -80,6 +116,43 @@ public final class Wiring {
         }
         throw new IllegalStateException("set CHARTMOGUL_SECRET_ID to the Secrets Manager secret holding "
                 + RelaySecrets.API_KEY + " (or RELAY_SECRETS to the same JSON for local runs)");
+    }
+
+    /**
+     * The relay the SnapStart priming runs (lambda/Priming): its own caches and counters, ChartMogul at a loopback
+     * endpoint, no log output, and one try per call (a retry's jitter would draw a random number).
+     */
+    public static Relay forPriming(RelayConfig config, SecretSource source, URI endpoint) {
+        RetryPolicy once = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(5), () -> 0);
+        return new Parts(config, source, transportFor(endpoint), endpoint, Clock.systemUTC(),
+                new EventLog(new PrintStream(OutputStream.nullOutputStream())), once, RateLimiter.unlimited(), null)
+                .relay();
+    }
+
+    /** AWS_REGION, which Lambda always sets; null leaves the SDK's region chain to find one (local runs). */
+    public static Region region(Map<String, String> env) {
+        String r = env.get("AWS_REGION");
+        return r == null || r.isBlank() ? null : Region.of(r.trim());
+    }
+
+    /**
+     * The one credentials source the environment names, instead of the SDK's chain of six: Lambda puts the role's
+     * keys in environment variables, except under SnapStart, where it serves them from a container credentials
+     * endpoint (their values change after a restore). Null (neither) leaves the SDK's default chain (local runs).
+     */
+    static AwsCredentialsProvider credentials(Map<String, String> env) {
+        if (present(env, "AWS_ACCESS_KEY_ID") && present(env, "AWS_SECRET_ACCESS_KEY")) {
+            return EnvironmentVariableCredentialsProvider.create();
+        }
+        if (present(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+            return ContainerCredentialsProvider.builder().build();
+        }
+        return null;
+    }
+
+    private static boolean present(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v != null && !v.isBlank();
     }
 
     public static URI apiUrl(Map<String, String> env) {

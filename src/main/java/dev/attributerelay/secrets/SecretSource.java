@@ -12,4 +12,11 @@ public interface SecretSource {
 
     /** For logs and messages: which secret, never its value. */
     String describe();
+
+    /**
+     * Builds what {@link #read()} needs (an SDK client) without reading anything, so that work can happen at
+     * init, off the first request's path and out of any SnapStart snapshot's secrets.
+     */
+    default void prepare() {
+    }
 }

@@ -1,35 +1,78 @@
 package dev.attributerelay.secrets;
 
+import java.net.URI;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
- * AWS Secrets Manager through SDK v2 with the URL-connection HTTP client (the lightest to start). Region,
- * credentials and endpoint ({@code AWS_ENDPOINT_URL_SECRETS_MANAGER}) come from the environment, untouched.
+ * AWS Secrets Manager through SDK v2 with the URL-connection HTTP client (the lightest to start). The endpoint
+ * ({@code AWS_ENDPOINT_URL_SECRETS_MANAGER}) and anything not given to {@link #client} come from the environment,
+ * as the SDK reads it.
+ *
+ * <p>The SDK client is the most expensive object of a cold start (about a thousand classes), so it is built on
+ * first use, or ahead of it by {@link #prepare()} on a side thread while the configuration loads.
  */
 public final class SecretsManagerSource implements SecretSource {
-    private final SecretsManagerClient client;
+    private final Supplier<SecretsManagerClient> factory;
     private final String secretId;
+    private volatile SecretsManagerClient client;
 
     public SecretsManagerSource(SecretsManagerClient client, String secretId) {
-        this.client = client;
+        this(() -> client, secretId);
+    }
+
+    /** @param factory builds the client once, on first use */
+    public SecretsManagerSource(Supplier<SecretsManagerClient> factory, String secretId) {
+        this.factory = factory;
         this.secretId = secretId;
     }
 
-    /** The client this relay uses: built once per container. */
+    /**
+     * The client this relay uses. Every argument left null is the SDK's own default chain; Wiring passes the
+     * region and credentials the Lambda environment names, which spares the chains' probes (profile files,
+     * web identity, container and instance metadata).
+     */
+    public static SecretsManagerClient client(Region region, AwsCredentialsProvider credentials) {
+        return client(region, credentials, null);
+    }
+
+    /** @param endpoint another endpoint than the environment's (the SnapStart priming's loopback one), or null */
+    public static SecretsManagerClient client(Region region, AwsCredentialsProvider credentials, URI endpoint) {
+        SecretsManagerClientBuilder b = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create());
+        if (endpoint != null) {
+            b.endpointOverride(endpoint);
+        }
+        if (region != null) {
+            b.region(region);
+        }
+        if (credentials != null) {
+            b.credentialsProvider(credentials);
+        }
+        return b.build();
+    }
+
+    /** The SDK's defaults for everything (local runs). */
     public static SecretsManagerClient defaultClient() {
-        return SecretsManagerClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
+        return client(null, null);
+    }
+
+    /** Builds the SDK client now, reading nothing. */
+    @Override
+    public void prepare() {
+        sdk();
     }
 
     @Override
     public String read() {
         try {
-            GetSecretValueResponse r = client.getSecretValue(b -> b.secretId(secretId));
+            GetSecretValueResponse r = sdk().getSecretValue(b -> b.secretId(secretId));
             if (r.secretString() != null) {
                 return r.secretString();
             }
@@ -45,5 +88,19 @@ public final class SecretsManagerSource implements SecretSource {
     @Override
     public String describe() {
         return "'" + secretId + "'";
+    }
+
+    private SecretsManagerClient sdk() {
+        SecretsManagerClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = factory.get();
+                    client = c;
+                }
+            }
+        }
+        return c;
     }
 }
