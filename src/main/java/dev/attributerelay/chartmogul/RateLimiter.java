@@ -59,7 +59,9 @@ public final class RateLimiter {
 
     private void refill() {
         long now = clock.nanos();
-        tokens = Math.min(capacity, tokens + (now - last) / 1e9 * perSecond);
+        // a SnapStart restore resumes on another host, whose monotonic clock may be behind the snapshot's: time
+        // that seems to run backwards adds nothing, rather than a debt that would stall every call
+        tokens = Math.min(capacity, tokens + Math.max(0, now - last) / 1e9 * perSecond);
         last = now;
     }
 

@@ -17,7 +17,16 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration cap, Duration
 
     public static RetryPolicy standard() {
         return new RetryPolicy(5, Duration.ofMillis(250), Duration.ofSeconds(4), Duration.ofSeconds(8),
-                () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+                () -> Jitter.RANDOM.nextDouble());
+    }
+
+    /**
+     * Jitter from a SecureRandom, made on the first retry: containers restored from one SnapStart snapshot share
+     * every seed taken before it (ThreadLocalRandom's among them), and would back off in step; SecureRandom is
+     * reseeded from the host after a restore.
+     */
+    private static final class Jitter {
+        static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     }
 
     /** The wait before try number {@code attempt + 1} (attempt counts from 1). */

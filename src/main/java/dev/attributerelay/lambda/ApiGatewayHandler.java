@@ -25,18 +25,37 @@ import java.util.Map;
 public final class ApiGatewayHandler implements RequestStreamHandler {
     private final Relay relay;
     private final Clock clock;
+    /** The SnapStart priming hook while a snapshot is being prepared (the runtime holds hooks weakly); else null. */
+    @SuppressWarnings({"unused", "FieldCanBeLocal"})
+    private final Object priming;
 
     /** The runtime's constructor: the relay is built once per container, at init. */
     public ApiGatewayHandler() {
         // the runtime constructs the handler once per container, so this is init; no static holder, because a
         // broken relay.yaml must reach the runtime as the ConfigException itself: the runtime reports a
         // constructor's exception message as the init error, and an ExceptionInInitializerError has none
-        this(Wiring.forLambda(System.getenv()), Clock.systemUTC());
+        this(Wiring.forLambda(System.getenv()), Clock.systemUTC(), System.getenv());
     }
 
     public ApiGatewayHandler(Relay relay, Clock clock) {
         this.relay = relay;
         this.clock = clock;
+        this.priming = null;
+    }
+
+    private ApiGatewayHandler(Relay relay, Clock clock, Map<String, String> env) {
+        this.relay = relay;
+        this.clock = clock;
+        this.priming = Priming.registerIfSnapStart(env, relay, primingEntryPoint(clock));
+    }
+
+    /** SnapStart priming through this entry point: each webhook integration gets a synthetic POST. */
+    static Priming.EntryPoint primingEntryPoint(Clock clock) {
+        return (primingRelay, integration, payload) -> {
+            if (integration.verifier() != null) {
+                new ApiGatewayHandler(primingRelay, clock).reply(Priming.httpApiEvent(integration.name(), payload), null);
+            }
+        };
     }
 
     @Override

@@ -27,15 +27,35 @@ import java.util.Map;
 public final class EventBridgeHandler implements RequestStreamHandler {
     private final Relay relay;
     private final Clock clock;
+    /** The SnapStart priming hook while a snapshot is being prepared (the runtime holds hooks weakly); else null. */
+    @SuppressWarnings({"unused", "FieldCanBeLocal"})
+    private final Object priming;
 
     public EventBridgeHandler() {
         // once per container, at init; no static holder, for the reason given in ApiGatewayHandler()
-        this(Wiring.forLambda(System.getenv()), Clock.systemUTC());
+        this(Wiring.forLambda(System.getenv()), Clock.systemUTC(), System.getenv());
     }
 
     public EventBridgeHandler(Relay relay, Clock clock) {
         this.relay = relay;
         this.clock = clock;
+        this.priming = null;
+    }
+
+    private EventBridgeHandler(Relay relay, Clock clock, Map<String, String> env) {
+        this.relay = relay;
+        this.clock = clock;
+        this.priming = Priming.registerIfSnapStart(env, relay, primingEntryPoint(clock));
+    }
+
+    /** SnapStart priming through this entry point: each integration with an eventbridge_source gets an event. */
+    static Priming.EntryPoint primingEntryPoint(Clock clock) {
+        return (primingRelay, integration, payload) -> {
+            if (integration.eventbridgeSource() != null) {
+                new EventBridgeHandler(primingRelay, clock).handle(
+                        Priming.eventBridgeEvent(integration.eventbridgeSource(), payload), null);
+            }
+        };
     }
 
     @Override
