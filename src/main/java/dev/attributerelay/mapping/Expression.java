@@ -2,19 +2,49 @@ package dev.attributerelay.mapping;
 
 import com.dashjoin.jsonata.JException;
 import com.dashjoin.jsonata.Jsonata;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
-/** A JSONata expression from relay.yaml, compiled once per container. */
+/**
+ * A JSONata expression from relay.yaml, compiled once per container.
+ *
+ * <p>Most expressions in a configuration are plain field paths ({@code data.object.metadata.plan}). Those are
+ * walked directly through the payload's maps when the walk meets only maps and ends at text, a boolean or
+ * nothing: the cases where JSONata's answer is that same value. Everything else (arrays, which JSONata maps
+ * over; numbers, which it normalizes; objects) is left to JSONata, so the result never differs.
+ */
 public final class Expression {
     /** Bounds on one evaluation, so a runaway expression or a hostile payload cannot hang the function. */
     private static final long TIMEOUT_MS = 1_000;
     private static final int MAX_DEPTH = 300;
+    private static final Pattern PLAIN_PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+    /** Words JSONata reads as literals or operators, not field names. */
+    private static final Set<String> RESERVED = Set.of("true", "false", "null", "and", "or", "in", "function");
+    private static final Object UNDECIDED = new Object();
 
     private final String source;
     private final Jsonata compiled;
+    /** The field names of a plain path, or null. */
+    private final String[] path;
 
     private Expression(String source, Jsonata compiled) {
         this.source = source;
         this.compiled = compiled;
+        this.path = plainPath(source);
+    }
+
+    private static String[] plainPath(String source) {
+        if (!PLAIN_PATH.matcher(source).matches()) {
+            return null;
+        }
+        String[] names = source.split("\\.");
+        for (String n : names) {
+            if (RESERVED.contains(n)) {
+                return null;
+            }
+        }
+        return names;
     }
 
     /**
@@ -22,7 +52,12 @@ public final class Expression {
      */
     public static Expression compile(String source) {
         try {
-            return new Expression(source, Jsonata.jsonata(source));
+            Jsonata compiled = Jsonata.jsonata(source);
+            // JSONata walks the whole input before every evaluation to reject non-JSON Java objects; ours are
+            // Jackson's and the form decoder's maps, lists, strings, numbers and booleans by construction, and an
+            // event evaluates a dozen expressions or more over the same payload (a batch, hundreds)
+            compiled.setValidateInput(false);
+            return new Expression(source, compiled);
         } catch (JException e) {
             throw new IllegalArgumentException("JSONata does not compile: " + e.getMessage(), e);
         }
@@ -39,6 +74,29 @@ public final class Expression {
      * @throws EvaluationException when evaluation fails (a type error in the expression, a time-out)
      */
     public Object evaluate(Object input, Bindings bindings) {
+        if (path != null) {
+            Object v = walk(input);
+            if (v != UNDECIDED) {
+                return v;
+            }
+        }
+        return evaluateWithJsonata(input, bindings);
+    }
+
+    /** The plain path's value where it is certain to be JSONata's too; {@link #UNDECIDED} elsewhere. */
+    private Object walk(Object input) {
+        Object v = input;
+        for (String name : path) {
+            if (!(v instanceof Map<?, ?> m)) {
+                return v == null ? null : UNDECIDED; // a missing or null field ends in nothing
+            }
+            v = m.get(name);
+        }
+        return v == null || v instanceof String || v instanceof Boolean ? v : UNDECIDED;
+    }
+
+    /** JSONata alone, without the plain-path walk (tests compare the two). */
+    Object evaluateWithJsonata(Object input, Bindings bindings) {
         try {
             Jsonata.Frame frame = compiled.createFrame();
             frame.setRuntimeBounds(TIMEOUT_MS, MAX_DEPTH);
