@@ -38,6 +38,10 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code POST /2018-06-01/runtime/invocation/{id}/error}: the invocation failed; 202. The error type is in
  *       {@code Lambda-Runtime-Function-Error-Type}, the body is {@code {errorMessage, errorType, stackTrace}}.</li>
  *   <li>{@code POST /2018-06-01/runtime/init/error}: initialization failed; 202. The runtime should exit.</li>
+ *   <li>{@code GET /2018-06-01/runtime/restore/next} (SnapStart, {@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}):
+ *       the runtime has run its {@code beforeCheckpoint} hooks and waits here to be restored; answered 200 once
+ *       {@link #restore()} is called, after which it runs the {@code afterRestore} hooks.</li>
+ *   <li>{@code POST /2018-06-01/runtime/restore/error}: a hook failed; 202. The runtime should exit.</li>
  * </ul>
  * A response or error for an id that is not in flight, or a second one for the same id, is a 400, as Lambda
  * answers it. Every wait is bounded.
@@ -52,6 +56,10 @@ public final class FakeLambdaRuntime implements AutoCloseable {
     private final Map<String, CompletableFuture<Result>> results = new ConcurrentHashMap<>();
     private final CompletableFuture<Result> initError = new CompletableFuture<>();
     private final List<String> unexpected = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Void> restored = new CompletableFuture<>();
+    private final CompletableFuture<Long> restorePolled = new CompletableFuture<>();
+    private final CompletableFuture<Result> restoreError = new CompletableFuture<>();
+    private volatile long firstPollNanos;
     private volatile boolean closed;
 
     public FakeLambdaRuntime() throws IOException {
@@ -103,6 +111,31 @@ public final class FakeLambdaRuntime implements AutoCloseable {
         return initError.getNow(null);
     }
 
+    /**
+     * {@link System#nanoTime()} when the runtime first asked for an event (its init was done), or 0 before then.
+     */
+    public long firstPollNanos() {
+        return firstPollNanos;
+    }
+
+    /**
+     * Waits until the runtime asks to be restored ({@code GET restore/next}, SnapStart's checkpoint), and returns
+     * the {@link System#nanoTime()} of that request; gives up early when the runtime process is gone.
+     */
+    public long awaitCheckpoint(Duration timeout, BooleanSupplier stillRunning) throws TimeoutException {
+        return waitFor(restorePolled, timeout, stillRunning, "the checkpoint (restore/next)");
+    }
+
+    /** Lets the runtime's pending {@code restore/next} return: the snapshot is restored. */
+    public void restore() {
+        restored.complete(null);
+    }
+
+    /** What the runtime posted to {@code restore/error}, if anything by now. */
+    public Result restoreErrorNow() {
+        return restoreError.getNow(null);
+    }
+
     /** Requests this server answered 400/404 to (a runtime client speaking the API wrongly). */
     public List<String> unexpectedRequests() {
         return List.copyOf(unexpected);
@@ -115,7 +148,7 @@ public final class FakeLambdaRuntime implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private static Result waitFor(CompletableFuture<Result> f, Duration timeout, BooleanSupplier stillRunning,
+    private static <T> T waitFor(CompletableFuture<T> f, Duration timeout, BooleanSupplier stillRunning,
                                   String what) throws TimeoutException {
         long end = System.nanoTime() + timeout.toNanos();
         boolean deadSeen = false;
@@ -153,7 +186,17 @@ public final class FakeLambdaRuntime implements AutoCloseable {
             }
             String rest = path.substring(PREFIX.length());
             if (method.equals("GET") && rest.equals("invocation/next")) {
+                if (firstPollNanos == 0) {
+                    firstPollNanos = System.nanoTime();
+                }
                 next(ex);
+            } else if (method.equals("GET") && rest.equals("restore/next")) {
+                restorePolled.complete(System.nanoTime());
+                restoreNext(ex);
+            } else if (method.equals("POST") && rest.equals("restore/error")) {
+                restoreError.complete(new Result(null, Kind.ERROR, new String(body, StandardCharsets.UTF_8),
+                        ex.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type")));
+                accepted(ex);
             } else if (method.equals("POST") && rest.equals("init/error")) {
                 initError.complete(new Result(null, Kind.ERROR, new String(body, StandardCharsets.UTF_8),
                         ex.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type")));
@@ -197,6 +240,24 @@ public final class FakeLambdaRuntime implements AutoCloseable {
         ex.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn", FUNCTION_ARN);
         ex.getResponseHeaders().add("Lambda-Runtime-Trace-Id", inv.traceId);
         send(ex, 200, inv.event);
+    }
+
+    /** Held until {@link #restore()}: on Lambda the snapshot is taken while the runtime waits here. */
+    private void restoreNext(HttpExchange ex) throws IOException {
+        while (!closed) {
+            try {
+                restored.get(200, TimeUnit.MILLISECONDS);
+                send(ex, 200, "");
+                return;
+            } catch (TimeoutException e) {
+                // keep holding
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
     }
 
     private void accepted(HttpExchange ex) throws IOException {
