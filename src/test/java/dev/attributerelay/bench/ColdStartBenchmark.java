@@ -67,6 +67,12 @@ public final class ColdStartBenchmark {
     private static final String DATA_SOURCE = "ds_0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
     private static final Duration ANSWER = Duration.ofSeconds(60);
 
+    static {
+        // the loopback servers answer in two writes (headers, body); without TCP_NODELAY the client's delayed ACK
+        // holds the second back about 40 ms, an artifact no real endpoint shows (read once, by the JDK's server)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final Options options;
     private final Path work;
     private final String bodyTemplate;
@@ -226,6 +232,7 @@ public final class ColdStartBenchmark {
             Map<String, Long> status = procStatus(c.process.pid());
             s.peakRssKb = status.getOrDefault("VmHWM", -1L);
             s.rssKb = status.getOrDefault("VmRSS", -1L);
+            s.heapInfo = heapInfo(c.process.pid());
         }
         return s;
     }
@@ -474,6 +481,27 @@ public final class ColdStartBenchmark {
         return out.lines().findFirst().orElse("?");
     }
 
+    /** The JVM's own account of heap and metaspace use ({@code jcmd GC.heap_info}), summarized; empty if unavailable. */
+    private String heapInfo(long pid) {
+        Path jcmd = Path.of(options.java()).resolveSibling("jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return "";
+        }
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.heap_info").redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(20, TimeUnit.SECONDS);
+            return out.lines().map(String::trim).filter(l -> l.startsWith("def new generation") || l.startsWith("tenured")
+                    || l.startsWith("Metaspace") || l.startsWith("class space")).collect(Collectors.joining("; "));
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     /** utime + stime of a process from /proc (clock ticks of 10 ms), or -1 where there is no /proc. */
     static long cpuMillis(long pid) throws IOException {
         Path stat = Path.of("/proc", Long.toString(pid), "stat");
@@ -591,6 +619,7 @@ public final class ColdStartBenchmark {
         public long millis;
         public long peakRssKb;
         public long rssKb;
+        public String heapInfo = "";
         public int firstSightUpdates;
         public int firstSightCalls;
         public int steadyUpdates;
@@ -705,6 +734,10 @@ public final class ColdStartBenchmark {
                 sb.append(String.format(Locale.ROOT, "| SnapStart: restore to first answer, no hooks, median (ms) | %d | | |%n",
                         median(snapStartUnprimed.stream().map(SnapStartRun::restoreToAnswerMs).collect(Collectors.toList()))));
             }
+            if (steady != null && !steady.heapInfo.isEmpty()) {
+                sb.append("\nrelay after ").append(steady.events).append(" events (jcmd GC.heap_info): ").append(steady.heapInfo)
+                        .append("\n");
+            }
             if (relayClasses != null) {
                 sb.append("\nclasses by package at the first answer (relay, top 15):\n");
                 relayClasses.top(15).forEach(e -> sb.append(String.format(Locale.ROOT, "  %5d  %s%n", e.getValue(), e.getKey())));
@@ -737,6 +770,7 @@ public final class ColdStartBenchmark {
                 m.put("events", steady.events);
                 m.put("rss_memory_mb", steady.memoryMb);
                 m.put("relay_peak_rss_kb", steady.peakRssKb);
+                m.put("relay_heap_info", steady.heapInfo);
                 m.put("noop_peak_rss_kb", noopRss.peakRssKb);
                 m.put("first_sight_calls_per_update", steady.firstSightPerUpdate());
                 m.put("steady_calls_per_update", steady.steadyPerUpdate());
