@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
  * A JSONata expression from relay.yaml, compiled once per container.
  *
  * <p>Most expressions in a configuration are plain field paths ({@code data.object.metadata.plan}). Those are
- * walked directly through the payload's maps when the walk meets only maps and ends at text, a boolean or
- * nothing: the cases where JSONata's answer is that same value. Everything else (arrays, which JSONata maps
- * over; numbers, which it normalizes; objects) is left to JSONata, so the result never differs.
+ * walked directly through the payload's maps when the walk meets only maps and ends at text, a number, a boolean
+ * or nothing: the cases where JSONata's answer is that same value (numbers included: it hands back the very
+ * object). Everything else (arrays, which JSONata maps over; objects, which it copies) is left to JSONata, so the
+ * result never differs.
  */
 public final class Expression {
     /** Bounds on one evaluation, so a runaway expression or a hostile payload cannot hang the function. */
@@ -92,7 +93,7 @@ public final class Expression {
             }
             v = m.get(name);
         }
-        return v == null || v instanceof String || v instanceof Boolean ? v : UNDECIDED;
+        return v == null || v instanceof String || v instanceof Boolean || v instanceof Number ? v : UNDECIDED;
     }
 
     /** JSONata alone, without the plain-path walk (tests compare the two). */
