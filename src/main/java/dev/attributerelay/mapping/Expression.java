@@ -13,33 +13,55 @@ import java.util.regex.Pattern;
  * walked directly through the payload's maps when the walk meets only maps and ends at text, a number, a boolean
  * or nothing: the cases where JSONata's answer is that same value (numbers included: it hands back the very
  * object). Everything else (arrays, which JSONata maps over; objects, which it copies) is left to JSONata, so the
- * result never differs.
+ * result never differs. The commonest test, {@code type in ["customer.created", "customer.updated"]}, is answered
+ * the same way when the path ends at text or nothing.
  */
 public final class Expression {
     /** Bounds on one evaluation, so a runaway expression or a hostile payload cannot hang the function. */
     private static final long TIMEOUT_MS = 1_000;
     private static final int MAX_DEPTH = 300;
-    private static final Pattern PLAIN_PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+    private static final String PATH = "[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*";
+    private static final String TEXT = "\"[^\"\\\\]*\"|'[^'\\\\]*'";
+    private static final Pattern PLAIN_PATH = Pattern.compile(PATH);
+    /** {@code path in ["a", 'b']}: text literals without escapes. */
+    private static final Pattern IN_TEXTS = Pattern.compile("\\s*(" + PATH + ")\\s+in\\s+\\[\\s*((?:" + TEXT
+            + ")(?:\\s*,\\s*(?:" + TEXT + "))*)?\\s*]\\s*");
+    private static final Pattern ONE_TEXT = Pattern.compile(TEXT);
     /** Words JSONata reads as literals or operators, not field names. */
     private static final Set<String> RESERVED = Set.of("true", "false", "null", "and", "or", "in", "function");
     private static final Object UNDECIDED = new Object();
 
     private final String source;
     private final Jsonata compiled;
-    /** The field names of a plain path, or null. */
+    /** The field names of a plain path, or of the path tested by {@link #texts}; null for anything else. */
     private final String[] path;
+    /** For {@code path in [texts]}, the texts; null for anything else. */
+    private final Set<String> texts;
 
     private Expression(String source, Jsonata compiled) {
         this.source = source;
         this.compiled = compiled;
-        this.path = plainPath(source);
+        java.util.regex.Matcher in = IN_TEXTS.matcher(source);
+        if (PLAIN_PATH.matcher(source).matches()) {
+            this.path = names(source);
+            this.texts = null;
+        } else if (in.matches()) {
+            String[] names = names(in.group(1));
+            Set<String> literals = new java.util.HashSet<>();
+            java.util.regex.Matcher t = ONE_TEXT.matcher(in.group(2) == null ? "" : in.group(2));
+            while (t.find()) {
+                literals.add(t.group().substring(1, t.group().length() - 1));
+            }
+            this.path = names;
+            this.texts = names == null ? null : Set.copyOf(literals);
+        } else {
+            this.path = null;
+            this.texts = null;
+        }
     }
 
-    private static String[] plainPath(String source) {
-        if (!PLAIN_PATH.matcher(source).matches()) {
-            return null;
-        }
-        String[] names = source.split("\\.");
+    private static String[] names(String path) {
+        String[] names = path.split("\\.");
         for (String n : names) {
             if (RESERVED.contains(n)) {
                 return null;
@@ -84,14 +106,21 @@ public final class Expression {
         return evaluateWithJsonata(input, bindings);
     }
 
-    /** The plain path's value where it is certain to be JSONata's too; {@link #UNDECIDED} elsewhere. */
+    /** The answer where it is certain to be JSONata's too; {@link #UNDECIDED} elsewhere. */
     private Object walk(Object input) {
         Object v = input;
         for (String name : path) {
             if (!(v instanceof Map<?, ?> m)) {
-                return v == null ? null : UNDECIDED; // a missing or null field ends in nothing
+                if (v != null) {
+                    return UNDECIDED;
+                }
+                break; // a missing or null field ends in nothing
             }
             v = m.get(name);
+        }
+        if (texts != null) {
+            // JSONata: nothing is in no list; text is in a list of texts when it equals one
+            return v == null ? Boolean.FALSE : v instanceof String t ? Boolean.valueOf(texts.contains(t)) : UNDECIDED;
         }
         return v == null || v instanceof String || v instanceof Boolean || v instanceof Number ? v : UNDECIDED;
     }

@@ -41,7 +41,14 @@ class ExpressionTest {
             List<String> paths = new ArrayList<>();
             collect(payload, "", 0, paths);
             for (String p : paths) {
-                for (String expr : List.of(p, p + ".missing", p + ".missing.deeper")) {
+                List<String> exprs = new ArrayList<>(List.of(p, p + ".missing", p + ".missing.deeper",
+                        p + " in [\"customer.updated\", 'x']", p + ".missing in ['x']", p + " in []"));
+                Object value = Expression.compile(p).evaluateWithJsonata(payload, NONE);
+                if (value instanceof String s && !s.contains("\"") && !s.contains("\\")) {
+                    exprs.add(p + " in [\"other\", \"" + s + "\"]");
+                    exprs.add(p + "  in  [ \"" + s + "\" ]");
+                }
+                for (String expr : exprs) {
                     assertSameAsJsonata(expr, payload, file.getFileName() + ": " + expr);
                     compared++;
                 }
@@ -58,7 +65,9 @@ class ExpressionTest {
                  "nested": {"list": ["p", "q"], "s": "deep"}}""", Object.class);
         for (String expr : List.of("a", "a.b", "s", "s.length", "t", "f", "n", "d", "big", "list", "list.x", "one.x",
                 "empty", "empty.x", "o", "o.x", "o.x.y", "nested.list", "nested.s", "missing", "missing.x", "true",
-                "null", "false")) {
+                "null", "false", "s in [\"text\"]", "s in ['x', \"text\"]", "s in ['x']", "a in ['x']", "missing in ['x']",
+                "n in [\"12\"]", "t in [\"true\"]", "list.x in [\"1\"]", "one.x in [\"only\"]", "o in [\"x\"]",
+                "o.in in [\"kw\"]", "s in [\"te\\\"xt\"]", "true in [\"x\"]")) {
             assertSameAsJsonata(expr, payload, expr);
         }
         assertSameAsJsonata("s", List.of(Map.of("s", "in a list")), "a list at the root");
