@@ -82,7 +82,8 @@ public final class ColdStartBenchmark {
 
     public ColdStartBenchmark(Options options) throws IOException {
         this.options = options;
-        this.work = Files.createDirectories(options.out());
+        // the containers run in this directory: every path handed to them is absolute
+        this.work = Files.createDirectories(options.out()).toAbsolutePath();
         this.bodyTemplate = stripeBodyTemplate();
     }
 
@@ -107,7 +108,7 @@ public final class ColdStartBenchmark {
         Path noopJar = noopJar();
         List<String> runtime = runtimeJars();
         List<String> relayCp = new ArrayList<>(runtime);
-        relayCp.add(options.relayClasspath());
+        relayCp.add(absolute(options.relayClasspath()));
         List<String> noopCp = new ArrayList<>(runtime);
         noopCp.add(noopJar.toString());
 
@@ -138,7 +139,7 @@ public final class ColdStartBenchmark {
             List<String> baselineCp = null;
             if (options.baselineJar() != null) {
                 baselineCp = new ArrayList<>(runtime);
-                baselineCp.add(options.baselineJar().toString());
+                baselineCp.add(options.baselineJar().toAbsolutePath().toString());
             }
             for (int i = 0; i < options.runs(); i++) {
                 Run relay = coldStart("relay-" + i, RELAY_HANDLER, relayCp, Map.of(), List.of());
@@ -459,6 +460,11 @@ public final class ColdStartBenchmark {
         return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     }
 
+    private static String absolute(String classpath) {
+        return Arrays.stream(classpath.split(File.pathSeparator)).map(p -> Path.of(p).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
     /** The runtime interface client's jars, taken from this JVM's class path (test scope of the build). */
     private static List<String> runtimeJars() {
         String cp = ownClasspath();
@@ -467,6 +473,7 @@ public final class ColdStartBenchmark {
             Arrays.stream(cp.split(File.pathSeparator))
                     .filter(p -> Path.of(p).getFileName().toString().startsWith(name + "-") && p.endsWith(".jar"))
                     .findFirst()
+                    .map(ColdStartBenchmark::absolute)
                     .ifPresentOrElse(out::add, () -> {
                         throw new IllegalStateException(name + " is not on the class path; run through bench/run");
                     });
