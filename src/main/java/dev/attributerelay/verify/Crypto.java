@@ -51,14 +51,31 @@ final class Crypto {
         }
         byte[] out = new byte[hex.length() / 2];
         for (int i = 0; i < out.length; i++) {
-            int hi = Character.digit(hex.charAt(2 * i), 16);
-            int lo = Character.digit(hex.charAt(2 * i + 1), 16);
+            int hi = hexDigit(hex.charAt(2 * i));
+            int lo = hexDigit(hex.charAt(2 * i + 1));
             if (hi < 0 || lo < 0) {
                 return null;
             }
             out[i] = (byte) ((hi << 4) | lo);
         }
         return out;
+    }
+
+    /**
+     * The value of an ASCII hex digit, else -1. Not {@link Character#digit}: that also reads Arabic-Indic,
+     * Devanagari, fullwidth and other Unicode digits, so a signature spelled in them would verify.
+     */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     /** Standard base64 to bytes; null when the text is not valid base64. */
