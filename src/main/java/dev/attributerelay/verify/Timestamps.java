@@ -8,7 +8,10 @@ final class Timestamps {
     private Timestamps() {
     }
 
-    /** Parses whole seconds since the epoch; null when the text is not a plain non-negative integer. */
+    /**
+     * Parses whole seconds since the epoch; null when the text is not a plain non-negative integer of ASCII
+     * digits, or is too large for an {@link Instant}.
+     */
     static Long epochSeconds(String text) {
         if (text == null || text.isEmpty() || text.length() > 18) {
             return null;
@@ -19,7 +22,10 @@ final class Timestamps {
                 return null;
             }
         }
-        return Long.parseLong(text);
+        long seconds = Long.parseLong(text);
+        // beyond what an Instant holds (year 1,000,000,000) the text is malformed, not merely far ahead:
+        // Instant.ofEpochSecond would throw, and a verifier must refuse, never fail
+        return seconds > Instant.MAX.getEpochSecond() ? null : seconds;
     }
 
     /** Null when fresh, otherwise the reason to refuse. */
