@@ -45,7 +45,7 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
     HttpReply reply(byte[] event, Context context) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(event);
+            root = Json.EVENTS.readTree(event);
         } catch (IOException e) {
             return HttpReply.of(new Outcome.Rejected(Failure.BAD_REQUEST, "the Lambda event is not JSON"));
         }
