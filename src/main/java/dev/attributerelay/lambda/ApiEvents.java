@@ -30,12 +30,18 @@ public final class ApiEvents {
 
     /** Whether this JSON is an API Gateway or Function URL event at all. */
     public static boolean isApiEvent(JsonNode root) {
-        return root != null && root.isObject() && root.has("requestContext")
+        return root != null && root.isObject() && root.path("requestContext").isObject()
                 && (root.has("rawPath") || root.has("httpMethod"));
     }
 
-    /** @throws BadEvent when the body is base64 that does not decode */
+    /** @throws BadEvent when the body is not a string, or is base64 that does not decode */
     public static Inbound toInbound(JsonNode root, Instant now) {
+        JsonNode body = root.get("body");
+        if (body != null && !body.isNull() && !body.isTextual()) {
+            // API Gateway always sends the body as a string; reading a number or an object as text would
+            // verify and parse something the sender never sent
+            throw new BadEvent("the event's body is not a string");
+        }
         return "2.0".equals(root.path("version").asText()) || root.has("rawPath")
                 ? toInbound(v2(root), now)
                 : toInbound(v1(root), now);
@@ -155,6 +161,16 @@ public final class ApiEvents {
         }
         if (!base64) {
             return body.getBytes(StandardCharsets.UTF_8);
+        }
+        // the MIME decoder tolerates line breaks, but it also skips any character outside the alphabet, so
+        // "QUJD*RA==" would decode as if the '*' were not there: refuse those first
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            boolean alphabet = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+'
+                    || c == '/' || c == '=' || c == '\r' || c == '\n';
+            if (!alphabet) {
+                throw new BadEvent("the body is marked base64 but does not decode");
+            }
         }
         try {
             return Base64.getMimeDecoder().decode(body);
