@@ -2,6 +2,7 @@ package dev.attributerelay.inbound;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.attributerelay.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -21,6 +22,7 @@ import java.util.Map;
 public final class Payloads {
     private static final int MAX_FORM_FIELDS = 2_000;
     private static final int MAX_FORM_DEPTH = 16;
+    private static final String FORM = "application/x-www-form-urlencoded";
 
     private Payloads() {
     }
@@ -30,12 +32,23 @@ public final class Payloads {
         if (body.length == 0) {
             throw new BadPayload("the body is empty");
         }
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-        if (type.startsWith("application/x-www-form-urlencoded")) {
-            return form(utf8(body));
+        if (FORM.equals(mediaType(contentType))) {
+            String text = utf8(body);
+            String start = text.stripLeading();
+            if (start.startsWith("{") || start.startsWith("[")) {
+                // a form encoder escapes both; read as a form, JSON would become one field named after the body
+                throw new BadPayload("the body is JSON but its Content-Type says " + FORM);
+            }
+            return form(text);
+        }
+        // JSON is UTF-8 (RFC 8259 §8.1). Decoding first, strictly, refuses invalid and overlong sequences and
+        // the UTF-16 and UTF-32 forms that Jackson would otherwise detect from the first bytes and accept.
+        String text = utf8(body);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a UTF-8 byte order mark, which parsers may ignore
         }
         try {
-            Object parsed = Json.MAPPER.readValue(body, Object.class);
+            Object parsed = Json.MAPPER.readValue(text, Object.class);
             if (!(parsed instanceof Map) && !(parsed instanceof List)) {
                 throw new BadPayload("the body is JSON but not an object or an array");
             }
@@ -122,22 +135,76 @@ public final class Payloads {
         return parts;
     }
 
-    private static String decode(String s) {
-        try {
-            return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new BadPayload("the form body has a malformed %-escape");
+    /** The media type alone, lower-case: {@code "Application/JSON; charset=utf-8"} → {@code "application/json"}. */
+    private static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
         }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Form decoding: '+' is a space, {@code %XY} (two ASCII hex digits) one byte, and the bytes must be UTF-8.
+     * Not {@link java.net.URLDecoder}: it turns invalid UTF-8 into U+FFFD silently and reads {@code %+1},
+     * {@code %١١} and fullwidth digits as escapes.
+     */
+    private static String decode(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < s.length() ? hexDigit(s.charAt(i + 1)) : -1;
+                int lo = hi < 0 ? -1 : hexDigit(s.charAt(i + 2));
+                if (lo < 0) {
+                    throw new BadPayload("the form body has a malformed %-escape");
+                }
+                out.write((hi << 4) | lo);
+                i += 3;
+            } else if (c == '+') {
+                out.write(' ');
+                i++;
+            } else {
+                int end = i;
+                while (end < s.length() && s.charAt(end) != '%' && s.charAt(end) != '+') {
+                    end++;
+                }
+                out.writeBytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                i = end;
+            }
+        }
+        return utf8(out.toByteArray(), "the form body has %-escapes that are not UTF-8");
+    }
+
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     private static String utf8(byte[] body) {
+        return utf8(body, "the body is not UTF-8 text");
+    }
+
+    private static String utf8(byte[] bytes, String problem) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
+                    .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new BadPayload("the body is not UTF-8 text");
+            throw new BadPayload(problem);
         }
     }
 
