@@ -11,7 +11,6 @@ import javax.crypto.spec.SecretKeySpec;
 
 /** The HMAC, digest and encoding primitives the schemes share. */
 final class Crypto {
-    private static final byte[] DOT = {'.'};
     private static final HexFormat HEX = HexFormat.of();
 
     private Crypto() {
@@ -55,10 +54,6 @@ final class Crypto {
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static byte[] dot() {
-        return DOT;
     }
 
     /** Constant-time comparison: the time taken does not depend on where the arrays differ. */

@@ -34,10 +34,6 @@ public record SignRequest(String method, String url, byte[] body, String secret,
         return body.clone();
     }
 
-    public SignRequest withMethod(String m) {
-        return new SignRequest(m, url, body, secret, at, id);
-    }
-
     public SignRequest withId(String i) {
         return new SignRequest(method, url, body, secret, at, i);
     }

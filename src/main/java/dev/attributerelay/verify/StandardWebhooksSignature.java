@@ -53,9 +53,10 @@ public final class StandardWebhooksSignature implements SignatureScheme {
         List<byte[]> signatures = new ArrayList<>();
         for (String header : request.headers().all(names[2])) {
             for (String entry : header.split(" ")) {
-                int comma = entry.indexOf(',');
-                if (comma > 0 && entry.substring(0, comma).equals("v1")) {
-                    signatures.add(Crypto.fromBase64(entry.substring(comma + 1)));
+                // "<version>,<signature>[,…]": the second field, as the reference libraries read it
+                String[] parts = entry.split(",");
+                if (parts.length >= 2 && parts[0].equals("v1")) {
+                    signatures.add(Crypto.fromBase64(parts[1]));
                 }
             }
         }
