@@ -28,7 +28,10 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
 
     /** The runtime's constructor: the relay is built once per container, at init. */
     public ApiGatewayHandler() {
-        this(Container.RELAY, Clock.systemUTC());
+        // the runtime constructs the handler once per container, so this is init; no static holder, because a
+        // broken relay.yaml must reach the runtime as the ConfigException itself: the runtime reports a
+        // constructor's exception message as the init error, and an ExceptionInInitializerError has none
+        this(Wiring.forLambda(System.getenv()), Clock.systemUTC());
     }
 
     public ApiGatewayHandler(Relay relay, Clock clock) {
@@ -60,7 +63,8 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
             return HttpReply.of(new Outcome.Rejected(Failure.BAD_REQUEST, e.getMessage()));
         }
         try {
-            return HttpReply.of(relay.handle(inbound, Invocation.deadline(context, clock)));
+            return HttpReply.of(relay.handle(inbound, Invocation.deadline(context, clock),
+                    Invocation.requestId(context)));
         } catch (RuntimeException e) {
             // a bug: answer 500 without detail, log the type and where, never the payload
             System.out.println(Json.write(Map.of("level", "ERROR", "message", "unexpected " + e.getClass().getName()
@@ -68,10 +72,5 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
             return new HttpReply(500, Map.of("Content-Type", "application/json"),
                     "{\"error\":\"internal\",\"message\":\"an internal error occurred and was logged\"}");
         }
-    }
-
-    /** Holds the container's relay; initialized when the runtime first constructs the handler. */
-    private static final class Container {
-        static final Relay RELAY = Wiring.forLambda(System.getenv());
     }
 }

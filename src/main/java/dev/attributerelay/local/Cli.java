@@ -49,6 +49,10 @@ public final class Cli {
             "      instead of sending them. --clock event (the default) verifies signatures as of the moment the",
             "      event says API Gateway received it, so a recorded sample keeps verifying; --clock now uses the",
             "      real time, as a deployed function does.",
+            "  serve [--port 3000] [--host-any] [--dry-run] [--secrets <file>] [--config <relay.yaml>]",
+            "      a local HTTP server feeding the same handler: POST http://localhost:3000/webhooks/<integration>",
+            "      (for example: stripe listen --forward-to localhost:3000/webhooks/stripe); loopback only unless",
+            "      --host-any",
             "  check-config [relay.yaml]",
             "      validate a configuration (the bundled one by default); exit 0 when it loads",
             "",
@@ -70,6 +74,8 @@ public final class Cli {
             switch (args[0]) {
                 case "invoke":
                     return invoke(Options.parse(args, 1), env, out, err);
+                case "serve":
+                    return serve(Options.parse(args, 1), env, out, err);
                 case "check-config":
                     return checkConfig(args.length > 1 ? args[1] : null, env, out, err);
                 default:
@@ -131,6 +137,40 @@ public final class Cli {
                     + (status == 503 ? ": the deployed function fails the invocation so Lambda retries it" : ""));
         }
         return status >= 200 && status < 300 ? 0 : 1;
+    }
+
+    static int serve(Options o, Map<String, String> env, PrintStream out, PrintStream err) throws IOException {
+        if (!o.positional.isEmpty()) {
+            throw new UsageException("serve takes no file; use --config <relay.yaml>");
+        }
+        LocalServer server = startServer(o, env, out, err);
+        out.println("listening on http://" + (o.hostAny ? "0.0.0.0" : "127.0.0.1") + ":" + server.port()
+                + "/webhooks/<integration>  (Ctrl-C stops)");
+        out.flush();
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Starts {@code serve}'s server and returns it (tests stop it). */
+    static LocalServer startServer(Options o, Map<String, String> env, PrintStream out, PrintStream err) throws IOException {
+        RelayConfig config = o.config != null ? ConfigLoader.load(Path.of(o.config)) : ConfigLoader.fromEnvironment(env);
+        SecretSource secrets = secrets(o, env);
+        boolean dryRun = o.dryRun || !hasApiKey(secrets);
+        if (dryRun) {
+            secrets = withPlaceholderKey(secrets);
+            out.println("# dry run: ChartMogul requests are printed, not sent");
+        }
+        Clock clock = Clock.systemUTC();
+        Transport transport = dryRun ? new DryRunTransport(out) : Wiring.transportFor(Wiring.apiUrl(env));
+        Relay relay = Wiring.relay(config, secrets, transport, Wiring.apiUrl(env), clock, new EventLog(err),
+                RetryPolicy.standard());
+        LocalServer server = new LocalServer(o.port, o.hostAny, new ApiGatewayHandler(relay, clock), clock);
+        server.start();
+        return server;
     }
 
     static int checkConfig(String file, Map<String, String> env, PrintStream out, PrintStream err) {
@@ -203,6 +243,8 @@ public final class Cli {
         String secrets;
         String config;
         String clock = "event";
+        int port = 3000;
+        boolean hostAny;
         final Map<String, String> extra = new HashMap<>();
 
         static Options parse(String[] args, int from) {
@@ -218,6 +260,16 @@ public final class Cli {
                         break;
                     case "--config":
                         o.config = value(args, ++i, a);
+                        break;
+                    case "--port":
+                        try {
+                            o.port = Integer.parseInt(value(args, ++i, a));
+                        } catch (NumberFormatException e) {
+                            throw new UsageException("--port takes a number");
+                        }
+                        break;
+                    case "--host-any":
+                        o.hostAny = true;
                         break;
                     case "--clock":
                         o.clock = value(args, ++i, a);

@@ -1,0 +1,87 @@
+package dev.attributerelay.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command, and the local tool's other answers. */
+class CliTest {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int run(Map<String, String> env, String... args) {
+        return Cli.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theBundledSampleDryRunPrintsTheExactRequestsAndAnswers200() {
+        int code = run(Map.of(), "invoke", "events/stripe-customer-updated.http-api.json", "--secrets", "events/local-secrets.json");
+
+        assertThat(code).isZero();
+        assertThat(out()).contains("GET https://api.chartmogul.com/v1/customers?external_id=cus_NSPHp4fOlXGw8P\n")
+                .contains("PUT https://api.chartmogul.com/v1/customers/" + DryRunTransport.PLACEHOLDER_UUID + "/attributes/custom\n")
+                .contains("{\"custom\":{\"stripe_delinquent\":{\"value\":false,\"source\":\"stripe\"},"
+                        + "\"stripe_currency\":{\"value\":\"usd\",\"source\":\"stripe\"},"
+                        + "\"stripe_country\":{\"value\":\"CM\",\"source\":\"stripe\"},"
+                        + "\"plan\":{\"value\":\"growth\",\"source\":\"stripe\"},"
+                        + "\"seats\":{\"value\":12,\"source\":\"stripe\"},"
+                        + "\"acquisition_channel\":{\"value\":\"partner\",\"source\":\"stripe\"}}}")
+                .contains("# response: HTTP 200")
+                .contains("\"status\" : \"applied\"")
+                .contains("Authorization: Basic <chartmogul_api_key>")
+                .doesNotContain("whsec_");
+    }
+
+    @Test
+    void theRealClockRefusesTheStaleSampleAsADeployedFunctionWould() {
+        int code = run(Map.of(), "invoke", "events/stripe-customer-updated.http-api.json", "--secrets",
+                "events/local-secrets.json", "--clock", "now");
+        assertThat(code).isEqualTo(1);
+        assertThat(out()).contains("# response: HTTP 401").contains("older than the 300 s tolerance");
+    }
+
+    @Test
+    void theEventBridgeSampleMapsThroughTheSameRules() {
+        int code = run(Map.of(), "invoke", "events/stripe-customer-updated.eventbridge.json");
+        assertThat(code).isZero();
+        assertThat(out()).contains("PUT https://api.chartmogul.com/v1/customers/").contains("# outcome: applied (200)");
+    }
+
+    @Test
+    void withoutTheSigningSecretTheAnswerIs503NamingTheKey() {
+        int code = run(Map.of(), "invoke", "events/stripe-customer-updated.http-api.json");
+        assertThat(code).isEqualTo(1);
+        assertThat(out()).contains("HTTP 503").contains("stripe_signing_secret");
+    }
+
+    @Test
+    void checkConfigValidatesAndExplains(@TempDir Path dir) throws Exception {
+        assertThat(run(Map.of(), "check-config")).isZero();
+        assertThat(out()).contains("integration 'stripe': scheme stripe, secret key 'stripe_signing_secret'").endsWith("ok\n");
+
+        Path bad = dir.resolve("relay.yaml");
+        Files.writeString(bad, "integrations:\n  x:\n    verify: { scheme: stripe, secret: s }\n    events:\n"
+                + "      - customer: { uuid: u }\n        attributes: { a: { type: Text, value: v } }\n");
+        assertThat(run(Map.of(), "check-config", bad.toString())).isEqualTo(78);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("integration 'x', rule events[0], field attributes.a.type: 'Text' is not a type");
+    }
+
+    @Test
+    void usageErrorsExitWith64() {
+        assertThat(run(Map.of(), "frobnicate")).isEqualTo(64);
+        assertThat(run(Map.of(), "invoke")).isEqualTo(64);
+        assertThat(run(Map.of(), "invoke", "x.json", "--clock", "tomorrow")).isEqualTo(64);
+    }
+}

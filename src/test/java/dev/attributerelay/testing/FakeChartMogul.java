@@ -1,0 +1,310 @@
+package dev.attributerelay.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/**
+ * A loopback HTTP server speaking the part of ChartMogul's API the relay uses, with ChartMogul's behaviour:
+ * Basic auth with the key as user name, lookups by external id (0, 1 or several matches across data sources)
+ * and email (404 when none), PUT of defined attributes only (400 otherwise), POST to define and set.
+ * Scripted answers (recorded fixture responses or faults) take precedence, one per request, in order.
+ */
+public final class FakeChartMogul implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+    private final Deque<Scripted> script = new ConcurrentLinkedDeque<>();
+    private final List<Customer> customers = new CopyOnWriteArrayList<>();
+    private final Map<String, String> definedAttributes = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, JsonNode>> values = new ConcurrentHashMap<>();
+    private final List<String> validKeys = new CopyOnWriteArrayList<>();
+
+    public FakeChartMogul() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.start();
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public FakeChartMogul acceptKey(String key) {
+        validKeys.add(key);
+        return this;
+    }
+
+    public FakeChartMogul revokeKey(String key) {
+        validKeys.remove(key);
+        return this;
+    }
+
+    public FakeChartMogul customer(String uuid, String externalId, String dataSourceUuid, String email) {
+        customers.add(new Customer(uuid, externalId, dataSourceUuid, email));
+        return this;
+    }
+
+    public FakeChartMogul removeCustomer(String uuid) {
+        customers.removeIf(c -> c.uuid.equals(uuid));
+        return this;
+    }
+
+    /** Defines a custom attribute in the account (as ChartMogul's UI or a POST would). */
+    public FakeChartMogul defined(String key, String type) {
+        definedAttributes.put(key, type);
+        return this;
+    }
+
+    /** The next request is answered with this status, body and headers, whatever it is. */
+    public FakeChartMogul thenAnswer(int status, String body, Map<String, String> headers) {
+        script.add(new Scripted(status, body, headers, 0, false));
+        return this;
+    }
+
+    /** The next request is answered with a recorded fixture response ({@code chartmogul/<name>.json}). */
+    public FakeChartMogul thenReplay(String fixture) {
+        JsonNode r = Fixtures.chartmogul(fixture).get("response");
+        Map<String, String> headers = new LinkedHashMap<>();
+        r.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+        JsonNode body = r.get("body");
+        String text = body == null || body.isNull() ? "" : body.isTextual() ? body.asText() : body.toString();
+        script.add(new Scripted(r.get("status").asInt(), text, headers, 0, false));
+        return this;
+    }
+
+    /** The next request waits this long before it is handled normally. */
+    public FakeChartMogul thenDelay(long millis) {
+        script.add(new Scripted(0, null, Map.of(), millis, false));
+        return this;
+    }
+
+    /** The next request's connection is closed without an answer. */
+    public FakeChartMogul thenDrop() {
+        script.add(new Scripted(0, null, Map.of(), 0, true));
+        return this;
+    }
+
+    public List<Recorded> requests() {
+        return Collections.unmodifiableList(requests);
+    }
+
+    public List<Recorded> requests(String method) {
+        List<Recorded> out = new ArrayList<>();
+        for (Recorded r : requests) {
+            if (r.method.equals(method)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** The attribute values stored for a customer, as ChartMogul would return them. */
+    public Map<String, JsonNode> attributesOf(String uuid) {
+        return values.getOrDefault(uuid, Map.of());
+    }
+
+    public Map<String, String> definedAttributes() {
+        return Map.copyOf(definedAttributes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            URI uri = ex.getRequestURI();
+            Map<String, String> query = query(uri.getRawQuery());
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            requests.add(new Recorded(ex.getRequestMethod(), uri.getPath(), query, body.isEmpty() ? null : body,
+                    keyOf(auth), ex.getRequestHeaders().getFirst("Content-Type")));
+            Scripted s = script.poll();
+            if (s != null) {
+                if (s.delayMillis > 0) {
+                    sleep(s.delayMillis);
+                } else if (s.drop) {
+                    ex.getHttpContext().getServer();
+                    ex.getResponseBody().close(); // closes before any status line: the client sees a broken exchange
+                    return;
+                } else {
+                    respond(ex, s.status, s.body, s.headers);
+                    return;
+                }
+            }
+            if (!validKeys.contains(keyOf(auth))) {
+                respond(ex, 401, "{\"code\":401,\"message\":\"No valid API key provided\",\"param\":null}", Map.of());
+                return;
+            }
+            route(ex, uri.getPath(), query, body);
+        }
+    }
+
+    private void route(HttpExchange ex, String path, Map<String, String> query, String body) throws IOException {
+        String method = ex.getRequestMethod();
+        if (method.equals("GET") && path.equals("/v1/customers")) {
+            List<Customer> found = new ArrayList<>();
+            for (Customer c : customers) {
+                if (c.externalId.equals(query.get("external_id"))
+                        && (query.get("data_source_uuid") == null || query.get("data_source_uuid").equals(c.dataSource))) {
+                    found.add(c);
+                }
+            }
+            respond(ex, 200, entries(found).toString(), Map.of());
+        } else if (method.equals("GET") && path.equals("/v1/customers/search")) {
+            List<Customer> found = new ArrayList<>();
+            for (Customer c : customers) {
+                if (c.email != null && c.email.equalsIgnoreCase(query.get("email"))) {
+                    found.add(c);
+                }
+            }
+            if (found.isEmpty()) {
+                respond(ex, 404, "{\"code\":404,\"message\":\"Customer not found\",\"param\":null}", Map.of());
+            } else {
+                respond(ex, 200, entries(found).toString(), Map.of());
+            }
+        } else if (path.startsWith("/v1/customers/") && path.endsWith("/attributes/custom")) {
+            String uuid = path.substring("/v1/customers/".length(), path.length() - "/attributes/custom".length());
+            if (customers.stream().noneMatch(c -> c.uuid.equals(uuid))) {
+                respond(ex, 404, "{\"code\":404,\"message\":\"The requested customer was not found\",\"param\":null}",
+                        Map.of());
+                return;
+            }
+            JsonNode custom = JSON.readTree(body).path("custom");
+            Map<String, JsonNode> stored = values.computeIfAbsent(uuid, k -> new ConcurrentHashMap<>());
+            ObjectNode answer = JSON.createObjectNode();
+            if (method.equals("PUT")) {
+                List<String> undefined = new ArrayList<>();
+                custom.fieldNames().forEachRemaining(k -> {
+                    if (!definedAttributes.containsKey(k)) {
+                        undefined.add(k);
+                    }
+                });
+                if (!undefined.isEmpty()) {
+                    respond(ex, 400, "{\"code\":400,\"message\":\"Custom attribute " + undefined.get(0)
+                            + " is not defined\",\"param\":\"custom\"}", Map.of());
+                    return;
+                }
+                custom.fields().forEachRemaining(e -> stored.put(e.getKey(), e.getValue().path("value")));
+            } else if (method.equals("POST")) {
+                for (JsonNode a : custom) {
+                    definedAttributes.putIfAbsent(a.path("key").asText(), a.path("type").asText());
+                    stored.put(a.path("key").asText(), a.path("value"));
+                }
+            } else {
+                respond(ex, 405, "{\"error\":\"method not allowed\"}", Map.of());
+                return;
+            }
+            stored.forEach(answer::set);
+            respond(ex, 200, "{\"custom\":" + answer + "}", Map.of());
+        } else {
+            respond(ex, 404, "{\"error\":\"Not found\"}", Map.of());
+        }
+    }
+
+    private static ObjectNode entries(List<Customer> found) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode entries = root.putArray("entries");
+        for (Customer c : found) {
+            ObjectNode e = entries.addObject();
+            e.put("uuid", c.uuid);
+            e.put("external_id", c.externalId);
+            e.putArray("data_source_uuids").add(c.dataSource);
+            e.put("email", c.email == null ? "" : c.email);
+        }
+        root.put("has_more", false);
+        root.put("cursor", "MjAyMy0xMC0yOVQyMToxMzo1MS4wMDBa");
+        return root;
+    }
+
+    private static void respond(HttpExchange ex, int status, String body, Map<String, String> headers) throws IOException {
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        boolean hasType = headers.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("content-type"));
+        if (!hasType && bytes.length > 0) {
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+        }
+        headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    private static String keyOf(String auth) {
+        if (auth == null || !auth.startsWith("Basic ")) {
+            return null;
+        }
+        String decoded = new String(Base64.getDecoder().decode(auth.substring(6)), StandardCharsets.UTF_8);
+        int colon = decoded.indexOf(':');
+        return colon < 0 ? decoded : decoded.substring(0, colon);
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One request as received: the API key it carried, never logged by the relay itself. */
+    public record Recorded(String method, String path, Map<String, String> query, String body, String apiKey,
+                           String contentType) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private record Customer(String uuid, String externalId, String dataSource, String email) {
+    }
+
+    private record Scripted(int status, String body, Map<String, String> headers, long delayMillis, boolean drop) {
+    }
+}
