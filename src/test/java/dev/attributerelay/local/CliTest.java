@@ -84,4 +84,31 @@ class CliTest {
         assertThat(run(Map.of(), "invoke")).isEqualTo(64);
         assertThat(run(Map.of(), "invoke", "x.json", "--clock", "tomorrow")).isEqualTo(64);
     }
+
+    @Test
+    void signPrintsTheHeadersAndAnEventThatInvokeAccepts(@TempDir Path dir) throws Exception {
+        Path body = dir.resolve("body.json");
+        Files.writeString(body, "{\"id\":\"evt_9\",\"type\":\"customer.updated\",\"created\":1,"
+                + "\"data\":{\"object\":{\"id\":\"cus_9\",\"metadata\":{\"plan\":\"pro\"}}}}");
+        assertThat(run(Map.of(), "sign", "stripe", body.toString(), "--secrets", "events/local-secrets.json")).isZero();
+        assertThat(out()).startsWith("POST http://localhost:3000/webhooks/stripe\nContent-Type: application/json\n")
+                .containsPattern("Stripe-Signature: t=\\d+,v1=[0-9a-f]{64}\n");
+
+        out.reset();
+        assertThat(run(Map.of(), "sign", "stripe", body.toString(), "--secrets", "events/local-secrets.json", "--event")).isZero();
+        Path event = dir.resolve("event.json");
+        Files.writeString(event, out());
+        out.reset();
+        assertThat(run(Map.of(), "invoke", event.toString(), "--secrets", "events/local-secrets.json", "--clock", "now")).isZero();
+        assertThat(out()).contains("\"plan\":{\"value\":\"pro\",\"source\":\"stripe\"}").contains("HTTP 200");
+    }
+
+    @Test
+    void signWithoutTheSecretSaysWhichKeyIsMissing(@TempDir Path dir) throws Exception {
+        Path body = dir.resolve("b.json");
+        Files.writeString(body, "{}");
+        assertThat(run(Map.of(), "sign", "stripe", body.toString())).isEqualTo(66);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("stripe_signing_secret");
+        assertThat(run(Map.of(), "sign", "nope", body.toString())).isEqualTo(65);
+    }
 }
