@@ -2,6 +2,7 @@ package dev.attributerelay.mapping.presets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.attributerelay.testing.Events;
 import dev.attributerelay.testing.RelayHarness;
 import dev.attributerelay.testing.RelayHarness.Reply;
 import java.util.Map;
@@ -116,7 +117,7 @@ class HubSpotPresetTest {
             crm.chartmogul.acceptKey(PresetRun.API_KEY).defined("lifecycle_stage", "String")
                     .customer("cus_uuid_1246965", "1246965", "ds_hubspot", null);
 
-            Reply r = crm.invoke(dev.attributerelay.testing.Events.post("/webhooks/crm", WEBHOOKS_API_BATCH)
+            Reply r = crm.invoke(Events.post("/webhooks/crm", WEBHOOKS_API_BATCH)
                     .header("Content-Type", "application/json").httpApi());
 
             assertThat(r.status()).as(r.toString()).isEqualTo(200);

@@ -3,8 +3,11 @@ package dev.attributerelay.mapping.presets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.attributerelay.testing.Events;
 import dev.attributerelay.testing.Fixtures;
 import dev.attributerelay.testing.RelayHarness.Reply;
+import dev.attributerelay.testing.TestContext;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -219,13 +222,11 @@ class StripePresetTest {
 
     @Test
     void theEventArrivingThroughEventBridgeMapsTheSame() {
-        PresetRun eb = new PresetRun("stripe", "data_source_uuid: ds_stripe", "eventbridge_source: aws.partner/stripe.com");
-        try {
+        try (PresetRun eb = new PresetRun("stripe", "data_source_uuid: ds_stripe", "eventbridge_source: aws.partner/stripe.com")) {
             eb.chartmogul().customer("cus_uuid_martin", "cus_NSPHp4fOlXGw8P", "ds_stripe", null);
             String detail = PresetRun.capture(CAPTURES + "customer.updated.json").body();
-            var outcome = eb.h.eventBridge().handle(dev.attributerelay.testing.Events.eventBridge(
-                    "aws.partner/stripe.com/ed_test", "customer.updated", detail).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    new dev.attributerelay.testing.TestContext(10_000));
+            var outcome = eb.h.eventBridge().handle(Events.eventBridge("aws.partner/stripe.com/ed_test", "customer.updated",
+                    detail).getBytes(StandardCharsets.UTF_8), new TestContext(10_000));
 
             assertThat(outcome.status()).isEqualTo(200);
             assertThat(eb.exchanges()).containsExactly(
@@ -234,8 +235,6 @@ class StripePresetTest {
                             + "\"country\":{\"value\":\"CM\",\"source\":\"stripe\"},"
                             + "\"currency\":{\"value\":\"USD\",\"source\":\"stripe\"},"
                             + "\"delinquent\":{\"value\":false,\"source\":\"stripe\"}}}");
-        } finally {
-            eb.close();
         }
     }
 }
