@@ -31,9 +31,9 @@ class CliTest {
         assertThat(code).isZero();
         assertThat(out()).contains("GET https://api.chartmogul.com/v1/customers?external_id=cus_NSPHp4fOlXGw8P\n")
                 .contains("PUT https://api.chartmogul.com/v1/customers/" + DryRunTransport.PLACEHOLDER_UUID + "/attributes/custom\n")
-                .contains("{\"custom\":{\"stripe_delinquent\":{\"value\":false,\"source\":\"stripe\"},"
-                        + "\"stripe_currency\":{\"value\":\"usd\",\"source\":\"stripe\"},"
-                        + "\"stripe_country\":{\"value\":\"CM\",\"source\":\"stripe\"},"
+                .contains("{\"custom\":{\"country\":{\"value\":\"CM\",\"source\":\"stripe\"},"
+                        + "\"currency\":{\"value\":\"USD\",\"source\":\"stripe\"},"
+                        + "\"delinquent\":{\"value\":false,\"source\":\"stripe\"},"
                         + "\"plan\":{\"value\":\"growth\",\"source\":\"stripe\"},"
                         + "\"seats\":{\"value\":12,\"source\":\"stripe\"},"
                         + "\"acquisition_channel\":{\"value\":\"partner\",\"source\":\"stripe\"}}}")
