@@ -56,7 +56,7 @@ public final class Cli {
             "      a local HTTP server feeding the same handler: POST http://localhost:3000/webhooks/<integration>",
             "      (for example: stripe listen --forward-to localhost:3000/webhooks/stripe); loopback only unless",
             "      --host-any",
-            "  sign <integration> <body-file> [--secrets <file>] [--config <relay.yaml>] [--url <url>] [--event]",
+            "  sign <integration> <body-file> [--secrets <file>] [--config <relay.yaml>] [--url <url>] [--header 'N: v'] [--event]",
             "      print the headers the integration's provider would send with this body, signed with the secret",
             "      relay.yaml names (for curl, or a local test); --event prints a whole HTTP API event instead, for",
             "      invoke and sam local invoke -e",
@@ -210,6 +210,7 @@ public final class Cli {
         Signed signed = integration.verifier().sign(new SignRequest("POST", url, body, secret, at, null));
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         headers.put("Content-Type", looksLikeJson(body) ? "application/json" : "application/x-www-form-urlencoded");
+        headers.putAll(o.headers);
         headers.putAll(signed.headers());
         if (o.event) {
             URI u = URI.create(signed.url());
@@ -307,6 +308,7 @@ public final class Cli {
         String clock = "event";
         String url;
         boolean event;
+        final Map<String, String> headers = new java.util.LinkedHashMap<>();
         int port = 3000;
         boolean hostAny;
         final Map<String, String> extra = new HashMap<>();
@@ -334,6 +336,14 @@ public final class Cli {
                         break;
                     case "--url":
                         o.url = value(args, ++i, a);
+                        break;
+                    case "--header":
+                        String h = value(args, ++i, a);
+                        int colon = h.indexOf(':');
+                        if (colon < 1) {
+                            throw new UsageException("--header takes 'Name: value'");
+                        }
+                        o.headers.put(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
                         break;
                     case "--event":
                         o.event = true;
