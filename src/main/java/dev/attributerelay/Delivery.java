@@ -8,6 +8,10 @@ import dev.attributerelay.inbound.Outcome;
 import dev.attributerelay.mapping.AttributeUpdate;
 import dev.attributerelay.mapping.CustomerRef;
 import dev.attributerelay.mapping.Integration;
+import dev.attributerelay.mapping.TypedValue;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import dev.attributerelay.resolve.CustomerResolver;
 import dev.attributerelay.resolve.Resolution;
 import dev.attributerelay.secrets.SecretsUnavailableException;
@@ -19,15 +23,28 @@ public final class Delivery {
 
     private final CustomerResolver resolver;
     private final ChartMogulClient client;
+    private final AppliedMemory applied;
+    private final AtomicInteger staleDrops = new AtomicInteger();
 
-    public Delivery(CustomerResolver resolver, ChartMogulClient client) {
+    public Delivery(CustomerResolver resolver, ChartMogulClient client, AppliedMemory applied) {
         this.resolver = resolver;
         this.client = client;
+        this.applied = applied;
+    }
+
+    /** Attribute values dropped so far because a newer event had already set them. */
+    public int staleDrops() {
+        return staleDrops.get();
     }
 
     public Outcome deliver(Integration integration, AttributeUpdate update, Deadline deadline) {
+        return deliver(integration, update, AppliedMemory.timesOf(update), deadline);
+    }
+
+    /** @param times each attribute's event time, for an update coalesced from several events */
+    public Outcome deliver(Integration integration, AttributeUpdate update, Map<String, Instant> times, Deadline deadline) {
         try {
-            return send(integration, update, deadline, true);
+            return send(integration, update, times, deadline, true);
         } catch (SecretsUnavailableException e) {
             return new Outcome.Unavailable(e.getMessage(), 30);
         } catch (ChartMogulException e) {
@@ -35,7 +52,8 @@ public final class Delivery {
         }
     }
 
-    private Outcome send(Integration integration, AttributeUpdate update, Deadline deadline, boolean mayResolveAgain) {
+    private Outcome send(Integration integration, AttributeUpdate update, Map<String, Instant> times, Deadline deadline,
+                         boolean mayResolveAgain) {
         Resolution r = resolver.resolve(update.customer(), deadline);
         if (r instanceof Resolution.Ambiguous a) {
             return new Outcome.Rejected(Failure.UNPROCESSABLE, (a.more() ? "more than " + a.uuids().size()
@@ -46,17 +64,28 @@ public final class Delivery {
             return unknownCustomer(integration, update);
         }
         Resolution.Found found = (Resolution.Found) r;
+        Map<String, TypedValue> fresh = applied.fresh(found.uuid(), update.attributes(), times);
+        int stale = update.attributes().size() - fresh.size();
+        if (stale > 0) {
+            staleDrops.addAndGet(stale);
+        }
+        if (fresh.isEmpty()) {
+            return new Outcome.Ignored("stale: a newer event already set " + String.join(", ", update.attributes().keySet())
+                    + " for this customer; nothing older is written over it");
+        }
         try {
-            client.updateAttributes(found.uuid(), update.attributes(), update.source(), deadline);
+            client.updateAttributes(found.uuid(), fresh, update.source(), deadline);
+            applied.remember(found.uuid(), fresh.keySet(), times);
             return applied(update);
         } catch (ChartMogulException e) {
             if (e.status() == 404 && found.fromCache() && mayResolveAgain) {
                 // customers merge; the cached uuid may be the one that went away
                 resolver.forget(update.customer());
-                return send(integration, update, deadline, false);
+                return send(integration, update, times, deadline, false);
             }
             if ((e.status() == 400 || e.status() == 422) && integration.createMissingAttributes()) {
-                client.addAttributes(found.uuid(), update.attributes(), update.source(), deadline);
+                client.addAttributes(found.uuid(), fresh, update.source(), deadline);
+                applied.remember(found.uuid(), fresh.keySet(), times);
                 return applied(update);
             }
             if (e.status() == 400 || e.status() == 422) {

@@ -1,5 +1,6 @@
 package dev.attributerelay;
 
+import dev.attributerelay.chartmogul.ChartMogulClient;
 import dev.attributerelay.inbound.Outcome;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -7,10 +8,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One JSON line per event outcome, on standard output (CloudWatch reads it as structured). Only names,
- * ids and counts go here: never secrets, signatures, headers or bodies.
+ * One JSON line per event outcome, on standard output. The same line is a CloudWatch Embedded Metric Format
+ * record ({@code _aws}): events by integration and outcome, ChartMogul calls, latency, retries, 429s, stale
+ * drops and queue age become metrics with no extra call. Only names, ids and counts go here: never secrets,
+ * signatures, headers or bodies.
  */
 public final class EventLog {
+    static final String NAMESPACE = "AttributeRelay";
+    private static final List<Map<String, String>> METRICS = List.of(
+            metric("events", "Count"),
+            metric("chartmogul_calls", "Count"),
+            metric("chartmogul_latency_ms", "Milliseconds"),
+            metric("chartmogul_retries", "Count"),
+            metric("chartmogul_429", "Count"),
+            metric("stale_drops", "Count"),
+            metric("duration_ms", "Milliseconds"));
+    private static final List<Map<String, String>> METRICS_WITH_QUEUE_AGE;
+
+    static {
+        List<Map<String, String>> m = new java.util.ArrayList<>(METRICS);
+        m.add(metric("queue_age_ms", "Milliseconds"));
+        METRICS_WITH_QUEUE_AGE = List.copyOf(m);
+    }
+
     private final PrintStream out;
 
     public EventLog(PrintStream out) {
@@ -29,18 +49,35 @@ public final class EventLog {
         line.put("attributes", e.attributeKeys());
         line.put("outcome", o.label());
         line.put("status", o.status());
-        line.put("chartmogul_calls", e.chartmogulCalls());
+        line.put("chartmogul_calls", e.usage().calls());
         line.put("duration_ms", e.durationMs());
         if (e.requestId() != null) {
             line.put("request_id", e.requestId());
         }
-        if (e.via() != null) {
-            line.put("via", e.via());
+        if (e.lambdaRequestId() != null) {
+            line.put("lambda_request_id", e.lambdaRequestId());
         }
+        line.put("via", e.via());
+        // metric values and their dimensions; dimension values must be text
+        line.put("integration_name", e.integration() == null ? "none" : e.integration());
+        line.put("events", 1);
+        line.put("chartmogul_latency_ms", e.usage().latencyMillis());
+        line.put("chartmogul_retries", e.usage().retries());
+        line.put("chartmogul_429", e.usage().throttled());
+        line.put("stale_drops", e.staleDrops());
+        if (e.queueAgeMs() != null) {
+            line.put("queue_age_ms", e.queueAgeMs());
+        }
+        line.put("_aws", Map.of(
+                "Timestamp", System.currentTimeMillis(),
+                "CloudWatchMetrics", List.of(Map.of(
+                        "Namespace", NAMESPACE,
+                        "Dimensions", List.of(List.of("integration_name", "outcome"), List.of("via")),
+                        "Metrics", e.queueAgeMs() == null ? METRICS : METRICS_WITH_QUEUE_AGE))));
         write(line);
     }
 
-    /** A line about the process itself (configuration, start-up), not about an event. */
+    /** A line about the process itself (configuration, start-up, a bug), not about an event. */
     public void note(String level, String message) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("level", level);
@@ -51,6 +88,13 @@ public final class EventLog {
     private synchronized void write(Map<String, Object> line) {
         out.println(Json.write(line));
         out.flush();
+    }
+
+    private static Map<String, String> metric(String name, String unit) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("Name", name);
+        m.put("Unit", unit);
+        return m;
     }
 
     private static String message(Outcome o) {
@@ -70,10 +114,13 @@ public final class EventLog {
     }
 
     /**
-     * @param via how the event arrived: {@code webhook}, {@code eventbridge}, {@code queue}
+     * @param usage      the ChartMogul client's work for this event
+     * @param staleDrops attribute values dropped as stale
+     * @param queueAgeMs how long the oldest message waited in the queue; null outside the worker
+     * @param via        how the event arrived: {@code webhook}, {@code eventbridge}, {@code queue}
      */
     public record Entry(String integration, String eventId, String eventType, List<String> customers,
-                        List<String> attributeKeys, Outcome outcome, int chartmogulCalls, long durationMs,
-                        String requestId, String via) {
+                        List<String> attributeKeys, Outcome outcome, ChartMogulClient.Usage usage, int staleDrops,
+                        long durationMs, Long queueAgeMs, String requestId, String lambdaRequestId, String via) {
     }
 }

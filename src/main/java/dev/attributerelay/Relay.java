@@ -3,6 +3,7 @@ package dev.attributerelay;
 import dev.attributerelay.chartmogul.ChartMogulClient;
 import dev.attributerelay.chartmogul.Deadline;
 import dev.attributerelay.inbound.Failure;
+import dev.attributerelay.inbound.Headers;
 import dev.attributerelay.inbound.Inbound;
 import dev.attributerelay.inbound.Outcome;
 import dev.attributerelay.inbound.Payloads;
@@ -11,6 +12,7 @@ import dev.attributerelay.mapping.Integration;
 import dev.attributerelay.mapping.Mapper;
 import dev.attributerelay.mapping.MappingResult;
 import dev.attributerelay.mapping.RelayConfig;
+import dev.attributerelay.queue.UpdateQueue;
 import dev.attributerelay.secrets.CachedSecrets;
 import dev.attributerelay.secrets.SecretsUnavailableException;
 import dev.attributerelay.verify.Verdict;
@@ -31,52 +33,71 @@ public final class Relay {
     private final CachedSecrets secrets;
     private final Delivery delivery;
     private final ChartMogulClient client;
+    private final UpdateQueue queue;
     private final Clock clock;
     private final EventLog log;
 
-    public Relay(RelayConfig config, CachedSecrets secrets, Delivery delivery, ChartMogulClient client, Clock clock,
-                 EventLog log) {
+    /** @param queue null for direct mode; in queued mode updates go there and the answer is 202 */
+    public Relay(RelayConfig config, CachedSecrets secrets, Delivery delivery, ChartMogulClient client, UpdateQueue queue,
+                 Clock clock, EventLog log) {
         this.config = config;
         this.secrets = secrets;
         this.delivery = delivery;
         this.client = client;
+        this.queue = queue;
         this.clock = clock;
         this.log = log;
+    }
+
+    public Delivery delivery() {
+        return delivery;
+    }
+
+    public ChartMogulClient client() {
+        return client;
+    }
+
+    public EventLog log() {
+        return log;
     }
 
     public RelayConfig config() {
         return config;
     }
 
-    /** A webhook from API Gateway or a Function URL. */
-    public Outcome handle(Inbound in, Deadline deadline) {
-        long started = System.nanoTime();
-        int callsBefore = client.calls();
+    /**
+     * A webhook from API Gateway or a Function URL.
+     *
+     * @param lambdaRequestId the Lambda invocation's request id, for the log line; null outside Lambda
+     */
+    public Outcome handle(Inbound in, Deadline deadline, String lambdaRequestId) {
+        Meter meter = new Meter();
         Integration integration = config.integration(in.integration());
         Handled h = handleWebhook(integration, in, deadline);
-        log.outcome(new EventLog.Entry(integration == null ? null : integration.name(), h.eventId, h.eventType,
-                h.customers, h.keys, h.outcome, client.calls() - callsBefore, (System.nanoTime() - started) / 1_000_000,
-                in.requestId(), "webhook"));
+        log.outcome(meter.entry(integration == null ? null : integration.name(), h, in.requestId(), lambdaRequestId,
+                "webhook"));
         return h.outcome;
     }
 
     /** An EventBridge event: no signature check (it comes from inside the account). */
-    public Outcome handleEvent(Integration integration, Object detail, String eventId, Instant eventTime,
-                               Deadline deadline) {
-        long started = System.nanoTime();
-        int callsBefore = client.calls();
-        Handled h = mapAndDeliver(integration, detail, dev.attributerelay.inbound.Headers.empty(), eventId, eventTime,
-                deadline);
-        log.outcome(new EventLog.Entry(integration.name(), h.eventId, h.eventType, h.customers, h.keys, h.outcome,
-                client.calls() - callsBefore, (System.nanoTime() - started) / 1_000_000, null, "eventbridge"));
+    public Outcome handleEvent(Integration integration, Object detail, Headers headers, String eventId,
+                               Instant eventTime, Deadline deadline, String lambdaRequestId) {
+        Meter meter = new Meter();
+        Handled h = mapAndDeliver(integration, detail, headers, eventId, eventTime, deadline);
+        log.outcome(meter.entry(integration.name(), h, null, lambdaRequestId, "eventbridge"));
         return h.outcome;
     }
 
     /** Logs an event that no integration owns (EventBridge), so it is seen, not retried forever. */
-    public void logUnowned(String source, String eventId) {
-        log.outcome(new EventLog.Entry(null, eventId, null, List.of(), List.of(),
-                new Outcome.Ignored("no integration's eventbridge_source matches source '" + source + "'; dropped"),
-                0, 0, null, "eventbridge"));
+    public void logUnowned(String source, String eventId, String lambdaRequestId) {
+        Handled h = Handled.of(new Outcome.Ignored("no integration's eventbridge_source matches source '"
+                + printable(source) + "'; dropped"));
+        log.outcome(new Meter().entry(null, new Handled(eventId, null, h.outcome), null, lambdaRequestId, "eventbridge"));
+    }
+
+    /** Logs a webhook event too malformed to reach the pipeline. */
+    public void logUnreadable(Outcome outcome, String lambdaRequestId) {
+        log.outcome(new Meter().entry(null, Handled.of(outcome), null, lambdaRequestId, "webhook"));
     }
 
     private Handled handleWebhook(Integration integration, Inbound in, Deadline deadline) {
@@ -135,7 +156,7 @@ public final class Relay {
         return null;
     }
 
-    private Handled mapAndDeliver(Integration integration, Object payload, dev.attributerelay.inbound.Headers headers,
+    private Handled mapAndDeliver(Integration integration, Object payload, Headers headers,
                                   String fallbackEventId, Instant receivedAt, Deadline deadline) {
         MappingResult mapped = Mapper.map(integration, payload, headers, fallbackEventId, receivedAt);
         Handled h = new Handled(mapped.eventId(), mapped.eventType());
@@ -154,8 +175,17 @@ public final class Relay {
         for (String problem : mapped.problems()) {
             items.add(new Outcome.Rejected(Failure.UNPROCESSABLE, problem));
         }
-        for (AttributeUpdate u : mapped.updates()) {
-            items.add(delivery.deliver(integration, u, deadline));
+        if (queue != null && !mapped.updates().isEmpty()) {
+            try {
+                queue.send(mapped.updates());
+                items.add(new Outcome.Queued(mapped.updates().size()));
+            } catch (UpdateQueue.QueueUnavailableException e) {
+                items.add(new Outcome.Unavailable(e.getMessage(), 5));
+            }
+        } else {
+            for (AttributeUpdate u : mapped.updates()) {
+                items.add(delivery.deliver(integration, u, deadline));
+            }
         }
         h.outcome = items.isEmpty()
                 ? new Outcome.Ignored("the matching rules found no attribute values in the event")
@@ -168,8 +198,21 @@ public final class Relay {
         if (s == null) {
             return "";
         }
-        String clean = s.replaceAll("[^A-Za-z0-9_.-]", "?");
+        String clean = s.replaceAll("[^A-Za-z0-9_./:-]", "?");
         return clean.length() <= 64 ? clean : clean.substring(0, 64) + "…";
+    }
+
+    /** Measures one event: the client's and the delivery's counters before and after, and the time taken. */
+    private final class Meter {
+        private final long started = System.nanoTime();
+        private final ChartMogulClient.Usage before = client.usage();
+        private final int staleBefore = delivery.staleDrops();
+
+        EventLog.Entry entry(String integration, Handled h, String requestId, String lambdaRequestId, String via) {
+            return new EventLog.Entry(integration, h.eventId, h.eventType, h.customers, h.keys, h.outcome,
+                    client.usage().minus(before), delivery.staleDrops() - staleBefore,
+                    (System.nanoTime() - started) / 1_000_000, null, requestId, lambdaRequestId, via);
+        }
     }
 
     /** The outcome and what the log line needs about it. */
@@ -184,6 +227,11 @@ public final class Relay {
         Handled(String eventId, String eventType) {
             this.eventId = eventId;
             this.eventType = eventType;
+        }
+
+        Handled(String eventId, String eventType, Outcome outcome) {
+            this(eventId, eventType);
+            this.outcome = outcome;
         }
 
         static Handled of(Outcome outcome) {

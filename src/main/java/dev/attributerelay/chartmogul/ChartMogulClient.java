@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * ChartMogul's REST API, the calls this relay needs: look customers up, update and create custom
@@ -27,16 +28,25 @@ public final class ChartMogulClient {
     private final Transport transport;
     private final RetryPolicy retry;
     private final Sleeper sleeper;
+    private final RateLimiter limiter;
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger retries = new AtomicInteger();
+    private final AtomicInteger throttled = new AtomicInteger();
+    private final AtomicLong latencyMillis = new AtomicLong();
 
     public ChartMogulClient(URI base, ApiKeys keys, Transport transport, RetryPolicy retry, Sleeper sleeper) {
+        this(base, keys, transport, retry, sleeper, RateLimiter.unlimited());
+    }
+
+    public ChartMogulClient(URI base, ApiKeys keys, Transport transport, RetryPolicy retry, Sleeper sleeper,
+                            RateLimiter limiter) {
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
         this.keys = keys;
         this.transport = transport;
         this.retry = retry;
         this.sleeper = sleeper;
+        this.limiter = limiter;
     }
 
     /** Customers with this external id (in one data source when given); none is an empty match. */
@@ -97,6 +107,29 @@ public final class ChartMogulClient {
         return retries.get();
     }
 
+    /** ChartMogul's 429 answers so far. */
+    public int throttled() {
+        return throttled.get();
+    }
+
+    /** Milliseconds spent waiting for ChartMogul's answers so far. */
+    public long latencyMillis() {
+        return latencyMillis.get();
+    }
+
+    /** A snapshot of the counters, to diff around one event. */
+    public Usage usage() {
+        return new Usage(calls.get(), retries.get(), throttled.get(), latencyMillis.get());
+    }
+
+    /** Counters of the client's work; {@link #minus} gives one event's share. */
+    public record Usage(int calls, int retries, int throttled, long latencyMillis) {
+        public Usage minus(Usage before) {
+            return new Usage(calls - before.calls, retries - before.retries, throttled - before.throttled,
+                    latencyMillis - before.latencyMillis);
+        }
+    }
+
     private Transport.Response call(String method, String pathAndQuery, String body, Deadline deadline) {
         URI uri = URI.create(base + pathAndQuery);
         String key = keys.current();
@@ -109,9 +142,15 @@ public final class ChartMogulClient {
                 throw new ChartMogulException(ChartMogulException.NO_RESPONSE,
                         "no time left before the function's deadline to call ChartMogul", null, true, 5);
             }
+            if (!limiter.acquire(left.minusMillis(50), sleeper)) {
+                throw new ChartMogulException(ChartMogulException.NO_RESPONSE, "the request budget of "
+                        + limiter.perSecond() + "/s for ChartMogul is used up until after the deadline", null, true, 1);
+            }
+            left = deadline.remaining();
             attempt++;
             ChartMogulException failure;
             Transport.Response response = null;
+            long sent = System.nanoTime();
             try {
                 calls.incrementAndGet();
                 response = transport.send(request(method, uri, key, body), min(retry.perCall(), left));
@@ -120,8 +159,12 @@ public final class ChartMogulClient {
                 failure = new ChartMogulException(ChartMogulException.NO_RESPONSE,
                         "ChartMogul did not answer (" + e.getClass().getSimpleName() + ")", null, true, 5);
             }
+            latencyMillis.addAndGet((System.nanoTime() - sent) / 1_000_000);
             if (response != null) {
                 int status = response.status();
+                if (status == 429) {
+                    throttled.incrementAndGet();
+                }
                 if (status >= 200 && status < 300) {
                     return response;
                 }

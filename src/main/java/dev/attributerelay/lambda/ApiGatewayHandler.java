@@ -28,7 +28,10 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
 
     /** The runtime's constructor: the relay is built once per container, at init. */
     public ApiGatewayHandler() {
-        this(Container.RELAY, Clock.systemUTC());
+        // the runtime constructs the handler once per container, so this is init; no static holder, because a
+        // broken relay.yaml must reach the runtime as the ConfigException itself: the runtime reports a
+        // constructor's exception message as the init error, and an ExceptionInInitializerError has none
+        this(Wiring.forLambda(System.getenv()), Clock.systemUTC());
     }
 
     public ApiGatewayHandler(Relay relay, Clock clock) {
@@ -47,31 +50,33 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
         try {
             root = Json.EVENTS.readTree(event);
         } catch (IOException e) {
-            return HttpReply.of(new Outcome.Rejected(Failure.BAD_REQUEST, "the Lambda event is not JSON"));
+            return unusable("the Lambda event is not JSON", context);
         }
         if (!ApiEvents.isApiEvent(root)) {
-            return HttpReply.of(new Outcome.Rejected(Failure.BAD_REQUEST,
-                    "the Lambda event is not an API Gateway or Function URL request"));
+            return unusable("the Lambda event is not an API Gateway or Function URL request", context);
         }
         Inbound inbound;
         try {
             inbound = ApiEvents.toInbound(root, clock.instant());
         } catch (ApiEvents.BadEvent e) {
-            return HttpReply.of(new Outcome.Rejected(Failure.BAD_REQUEST, e.getMessage()));
+            return unusable(e.getMessage(), context);
         }
         try {
-            return HttpReply.of(relay.handle(inbound, Invocation.deadline(context, clock)));
+            return HttpReply.of(relay.handle(inbound, Invocation.deadline(context, clock),
+                    Invocation.requestId(context)));
         } catch (RuntimeException e) {
             // a bug: answer 500 without detail, log the type and where, never the payload
-            System.out.println(Json.write(Map.of("level", "ERROR", "message", "unexpected " + e.getClass().getName()
-                    + " at " + (e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"))));
+            relay.log().note("ERROR", "unexpected " + e.getClass().getName() + " at "
+                    + (e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"));
             return new HttpReply(500, Map.of("Content-Type", "application/json"),
                     "{\"error\":\"internal\",\"message\":\"an internal error occurred and was logged\"}");
         }
     }
 
-    /** Holds the container's relay; initialized when the runtime first constructs the handler. */
-    private static final class Container {
-        static final Relay RELAY = Wiring.forLambda(System.getenv());
+    /** An event the pipeline cannot even read: 400, and still one log line. */
+    private HttpReply unusable(String why, Context context) {
+        Outcome outcome = new Outcome.Rejected(Failure.BAD_REQUEST, why);
+        relay.logUnreadable(outcome, Invocation.requestId(context));
+        return HttpReply.of(outcome);
     }
 }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.attributerelay.Json;
 import dev.attributerelay.Relay;
 import dev.attributerelay.Wiring;
+import dev.attributerelay.inbound.Headers;
 import dev.attributerelay.inbound.Outcome;
 import dev.attributerelay.mapping.Integration;
 import java.io.IOException;
@@ -28,7 +29,8 @@ public final class EventBridgeHandler implements RequestStreamHandler {
     private final Clock clock;
 
     public EventBridgeHandler() {
-        this(Container.RELAY, Clock.systemUTC());
+        // once per container, at init; no static holder, for the reason given in ApiGatewayHandler()
+        this(Wiring.forLambda(System.getenv()), Clock.systemUTC());
     }
 
     public EventBridgeHandler(Relay relay, Clock clock) {
@@ -54,23 +56,37 @@ public final class EventBridgeHandler implements RequestStreamHandler {
         try {
             Object parsed = Json.MAPPER.readValue(bytes, Object.class);
             if (!(parsed instanceof Map)) {
-                relay.logUnowned("(not an EventBridge event)", null);
+                relay.logUnowned("(not an EventBridge event)", null, Invocation.requestId(context));
                 return new Outcome.Ignored("not an EventBridge event");
             }
             event = (Map<String, Object>) parsed;
         } catch (IOException e) {
-            relay.logUnowned("(not JSON)", null);
+            relay.logUnowned("(not JSON)", null, Invocation.requestId(context));
             return new Outcome.Ignored("not JSON");
         }
         String source = event.get("source") instanceof String s ? s : null;
         String id = event.get("id") instanceof String s ? s : null;
         Integration integration = relay.config().forEventBridgeSource(source);
         if (integration == null || !(event.get("detail") instanceof Map)) {
-            relay.logUnowned(source, id);
+            relay.logUnowned(source, id, Invocation.requestId(context));
             return new Outcome.Ignored("no integration owns source " + source);
         }
-        return relay.handleEvent(integration, event.get("detail"), id, time(event.get("time")),
-                Invocation.deadline(context, clock));
+        Map<String, Object> detail = (Map<String, Object>) event.get("detail");
+        Headers headers = Headers.empty();
+        Object payload = detail;
+        if (detail.get("payload") instanceof Map && detail.get("metadata") instanceof Map) {
+            // Shopify's partner events wrap the webhook: the body under payload, its HTTP headers under metadata
+            payload = detail.get("payload");
+            Headers.Builder b = Headers.builder();
+            ((Map<String, Object>) detail.get("metadata")).forEach((k, v) -> {
+                if (v instanceof String s) {
+                    b.add(k, s);
+                }
+            });
+            headers = b.build();
+        }
+        return relay.handleEvent(integration, payload, headers, id, time(event.get("time")),
+                Invocation.deadline(context, clock), Invocation.requestId(context));
     }
 
     private Instant time(Object t) {
@@ -91,9 +107,5 @@ public final class EventBridgeHandler implements RequestStreamHandler {
         RetryLater(String message) {
             super(message, null, false, false);
         }
-    }
-
-    private static final class Container {
-        static final Relay RELAY = Wiring.forLambda(System.getenv());
     }
 }

@@ -17,4 +17,9 @@ final class Invocation {
         long remaining = context == null ? 30_000 : context.getRemainingTimeInMillis();
         return Deadline.in(Duration.ofMillis(Math.max(0, remaining - RESERVE.toMillis())), clock);
     }
+
+    /** Lambda's request id for this invocation, which the event's log line carries; null without a context. */
+    static String requestId(Context context) {
+        return context == null ? null : context.getAwsRequestId();
+    }
 }

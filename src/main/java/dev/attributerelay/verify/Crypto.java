@@ -4,12 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** The HMAC and encoding primitives the schemes share. */
+/** The HMAC, digest and encoding primitives the schemes share. */
 final class Crypto {
-    private static final byte[] DOT = {'.'};
+    private static final HexFormat HEX = HexFormat.of();
 
     private Crypto() {
     }
@@ -17,6 +19,8 @@ final class Crypto {
     static byte[] hmac(String algorithm, byte[] key, byte[]... parts) {
         try {
             Mac mac = Mac.getInstance(algorithm);
+            // HMAC pads the key with zeros to the block size, so an empty key and a single zero byte
+            // give the same MAC; SecretKeySpec refuses an empty array.
             mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, algorithm));
             for (byte[] part : parts) {
                 mac.update(part);
@@ -31,17 +35,60 @@ final class Crypto {
         return hmac("HmacSHA256", key, parts);
     }
 
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    static byte[] hmacSha1(byte[] key, byte[]... parts) {
+        return hmac("HmacSHA1", key, parts);
     }
 
-    static byte[] dot() {
-        return DOT;
+    /** Plain SHA-256 (no key) over the parts, in order. */
+    static byte[] sha256(byte[]... parts) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (byte[] part : parts) {
+                digest.update(part);
+            }
+            return digest.digest();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Constant-time comparison: the time taken does not depend on where the arrays differ. */
     static boolean same(byte[] expected, byte[] given) {
         return given != null && MessageDigest.isEqual(expected, given);
+    }
+
+    /**
+     * Whether any given signature equals any expected one. Every pair is compared, with no early exit,
+     * so the time taken says nothing about which secret or which signature matched.
+     */
+    static boolean anySame(List<byte[]> expected, List<byte[]> given) {
+        boolean matched = false;
+        for (byte[] e : expected) {
+            for (byte[] g : given) {
+                matched |= same(e, g);
+            }
+        }
+        return matched;
+    }
+
+    /**
+     * Constant-time equality of two credentials of any length: both are hashed first, so neither the
+     * length nor the content of the configured one shows in the time taken.
+     */
+    static boolean sameCredential(byte[] expected, byte[] given) {
+        return given != null && MessageDigest.isEqual(sha256(expected), sha256(given));
+    }
+
+    static String hex(byte[] bytes) {
+        return HEX.formatHex(bytes);
+    }
+
+    static String base64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
     }
 
     /** Lower- or upper-case hex to bytes; null when the text is not hex of even length. */

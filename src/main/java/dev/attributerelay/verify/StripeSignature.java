@@ -5,11 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stripe's {@code Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]}: each v1 is the hex
  * HMAC-SHA256 of {@code t + "." + raw body} keyed with the endpoint secret (UTF-8). Entries other
- * than t and v1 (v0, future schemes) are ignored, as Stripe's own libraries do.
+ * than t and v1 (v0, future schemes) are ignored, and the first t counts, as in Stripe's own libraries.
  */
 public final class StripeSignature implements SignatureScheme {
     public static final String HEADER = "Stripe-Signature";
@@ -34,32 +35,35 @@ public final class StripeSignature implements SignatureScheme {
             }
             String key = item.substring(0, eq);
             String value = item.substring(eq + 1);
-            if (key.equals("t")) {
+            if (key.equals("t") && timestamp == null) {
                 timestamp = value;
             } else if (key.equals("v1")) {
                 signatures.add(Crypto.fromHex(value));
             }
         }
-        Long seconds = Timestamps.epochSeconds(timestamp);
-        if (seconds == null) {
+        Instant signedAt = Timestamps.seconds(timestamp);
+        if (signedAt == null) {
             return Verdict.refused("the Stripe-Signature header has no valid timestamp (t=)");
         }
         if (signatures.isEmpty()) {
             return Verdict.refused("the Stripe-Signature header has no v1 signature");
         }
         byte[] signedPrefix = Crypto.utf8(timestamp + ".");
-        boolean matched = false;
+        List<byte[]> expected = new ArrayList<>(secrets.size());
         for (String secret : secrets) {
-            byte[] expected = Crypto.hmacSha256(Crypto.utf8(secret), signedPrefix, request.body());
-            for (byte[] given : signatures) {
-                // no early exit: every pair is compared, so timing says nothing about which matched
-                matched |= Crypto.same(expected, given);
-            }
+            expected.add(Crypto.hmacSha256(Crypto.utf8(secret), signedPrefix, request.body()));
         }
-        if (!matched) {
+        if (!Crypto.anySame(expected, signatures)) {
             return Verdict.refused("no Stripe signature matches the body and the configured signing secret");
         }
-        String stale = Timestamps.outsideTolerance(Instant.ofEpochSecond(seconds), now, tolerance);
+        String stale = Timestamps.outsideTolerance(signedAt, now, tolerance);
         return stale == null ? Verdict.verified() : Verdict.refused(stale);
+    }
+
+    @Override
+    public Signed sign(SignRequest r) {
+        String t = Long.toString(r.at().getEpochSecond());
+        byte[] mac = Crypto.hmacSha256(Crypto.utf8(r.secret()), Crypto.utf8(t + "."), r.body());
+        return new Signed(r.url(), Map.of(HEADER, "t=" + t + ",v1=" + Crypto.hex(mac)));
     }
 }

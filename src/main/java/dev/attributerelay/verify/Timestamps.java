@@ -1,5 +1,6 @@
 package dev.attributerelay.verify;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -8,11 +9,27 @@ final class Timestamps {
     private Timestamps() {
     }
 
-    /**
-     * Parses whole seconds since the epoch; null when the text is not a plain non-negative integer of ASCII
-     * digits, or is too large for an {@link Instant}.
-     */
-    static Long epochSeconds(String text) {
+    /** Whole seconds since the epoch; null when the text is not plain digits or out of range. */
+    static Instant seconds(String text) {
+        Long n = digits(text);
+        if (n == null) {
+            return null;
+        }
+        try {
+            return Instant.ofEpochSecond(n);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** Whole milliseconds since the epoch; null when the text is not plain digits. */
+    static Instant millis(String text) {
+        Long n = digits(text);
+        return n == null ? null : Instant.ofEpochMilli(n);
+    }
+
+    /** A non-negative whole number written as plain ASCII digits (no sign, no space), else null. */
+    static Long digits(String text) {
         if (text == null || text.isEmpty() || text.length() > 18) {
             return null;
         }
@@ -22,10 +39,7 @@ final class Timestamps {
                 return null;
             }
         }
-        long seconds = Long.parseLong(text);
-        // beyond what an Instant holds (year 1,000,000,000) the text is malformed, not merely far ahead:
-        // Instant.ofEpochSecond would throw, and a verifier must refuse, never fail
-        return seconds > Instant.MAX.getEpochSecond() ? null : seconds;
+        return Long.parseLong(text);
     }
 
     /** Null when fresh, otherwise the reason to refuse. */

@@ -1,0 +1,74 @@
+package dev.attributerelay.queue;
+
+import dev.attributerelay.mapping.AttributeUpdate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+
+/** An SQS FIFO queue, through SDK v2 with the URL-connection client; ten messages per request, SQS's maximum. */
+public final class SqsUpdateQueue implements UpdateQueue {
+    private static final int BATCH = 10;
+    private final SqsClient sqs;
+    private final String queueUrl;
+
+    public SqsUpdateQueue(SqsClient sqs, String queueUrl) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+    }
+
+    /** Region, credentials and endpoint ({@code AWS_ENDPOINT_URL_SQS}) from the environment. */
+    public static SqsClient defaultClient() {
+        return SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    }
+
+    public SqsClient client() {
+        return sqs;
+    }
+
+    public String url() {
+        return queueUrl;
+    }
+
+    @Override
+    public void send(List<AttributeUpdate> updates) {
+        for (int from = 0; from < updates.size(); from += BATCH) {
+            List<AttributeUpdate> chunk = updates.subList(from, Math.min(updates.size(), from + BATCH));
+            Map<String, SendMessageBatchRequestEntry> pending = new HashMap<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                AttributeUpdate u = chunk.get(i);
+                pending.put(Integer.toString(i), SendMessageBatchRequestEntry.builder()
+                        .id(Integer.toString(i))
+                        .messageBody(UpdateCodec.encode(u))
+                        .messageGroupId(UpdateCodec.groupId(u))
+                        .messageDeduplicationId(UpdateCodec.deduplicationId(u))
+                        .build());
+            }
+            // one more try for entries SQS refused on their own (throttling, a passing fault)
+            for (int attempt = 0; attempt < 2 && !pending.isEmpty(); attempt++) {
+                SendMessageBatchResponse r;
+                try {
+                    r = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(new ArrayList<>(pending.values())));
+                } catch (SdkException e) {
+                    throw new QueueUnavailableException("the update queue did not take the updates ("
+                            + e.getClass().getSimpleName() + ")");
+                }
+                r.successful().forEach(ok -> pending.remove(ok.id()));
+                for (BatchResultErrorEntry failed : r.failed()) {
+                    if (Boolean.TRUE.equals(failed.senderFault())) {
+                        throw new QueueUnavailableException("the update queue refused an update: " + failed.code());
+                    }
+                }
+            }
+            if (!pending.isEmpty()) {
+                throw new QueueUnavailableException(pending.size() + " updates were not queued; redeliver later");
+            }
+        }
+    }
+}

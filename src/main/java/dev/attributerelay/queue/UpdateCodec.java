@@ -1,0 +1,127 @@
+package dev.attributerelay.queue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.attributerelay.Json;
+import dev.attributerelay.mapping.AttributeType;
+import dev.attributerelay.mapping.AttributeUpdate;
+import dev.attributerelay.mapping.CustomerRef;
+import dev.attributerelay.mapping.TypedValue;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An {@link AttributeUpdate} as a queue message: JSON with the already coerced values, so the worker sends
+ * exactly what the API function validated. Also the FIFO ids: one customer's updates share a message group
+ * (kept in order); the deduplication id is the update's identity, so a redelivered webhook is not queued twice.
+ */
+public final class UpdateCodec {
+    private UpdateCodec() {
+    }
+
+    public static String encode(AttributeUpdate u) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("v", 1);
+        n.put("integration", u.integration());
+        ObjectNode c = n.putObject("customer");
+        if (u.customer() instanceof CustomerRef.Uuid id) {
+            c.put("uuid", id.uuid());
+        } else if (u.customer() instanceof CustomerRef.ExternalId e) {
+            c.put("external_id", e.externalId());
+            if (e.dataSourceUuid() != null) {
+                c.put("data_source_uuid", e.dataSourceUuid());
+            }
+        } else {
+            c.put("email", ((CustomerRef.Email) u.customer()).email());
+        }
+        ObjectNode attrs = n.putObject("attributes");
+        u.attributes().forEach((k, v) -> {
+            ObjectNode a = attrs.putObject(k);
+            a.put("type", v.type().name());
+            a.set("value", Json.MAPPER.valueToTree(v.value()));
+        });
+        n.put("source", u.source());
+        n.put("event_id", u.eventId());
+        n.put("event_type", u.eventType());
+        n.put("event_time", u.eventTime().toString());
+        n.put("item", u.item());
+        return Json.write(n);
+    }
+
+    /** @throws IllegalArgumentException when the message is not an update this version wrote */
+    public static AttributeUpdate decode(String body) {
+        JsonNode n;
+        try {
+            n = Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the message is not JSON");
+        }
+        if (n == null || n.path("v").asInt() != 1) {
+            throw new IllegalArgumentException("the message is not a version 1 attribute update");
+        }
+        JsonNode c = n.path("customer");
+        CustomerRef ref;
+        if (c.hasNonNull("uuid")) {
+            ref = new CustomerRef.Uuid(c.get("uuid").asText());
+        } else if (c.hasNonNull("external_id")) {
+            ref = new CustomerRef.ExternalId(c.get("external_id").asText(), c.path("data_source_uuid").asText(null));
+        } else if (c.hasNonNull("email")) {
+            ref = new CustomerRef.Email(c.get("email").asText());
+        } else {
+            throw new IllegalArgumentException("the message names no customer");
+        }
+        Map<String, TypedValue> attributes = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = n.path("attributes").fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            AttributeType type = AttributeType.named(e.getValue().path("type").asText());
+            if (type == null) {
+                throw new IllegalArgumentException("attribute " + e.getKey() + " has no known type");
+            }
+            attributes.put(e.getKey(), new TypedValue(type, value(type, e.getValue().get("value"))));
+        }
+        return new AttributeUpdate(n.path("integration").asText(), ref, attributes, n.path("source").asText(),
+                n.path("event_id").asText(null), n.path("event_type").asText(null),
+                Instant.parse(n.path("event_time").asText()), n.path("item").asInt());
+    }
+
+    /** Keeps one customer's updates in order; hashed so no email reaches SQS's metadata. */
+    public static String groupId(AttributeUpdate u) {
+        return sha256(u.customer().key());
+    }
+
+    /** Same integration, event, item, customer and keys: the same update, sent once within SQS's 5-minute window. */
+    public static String deduplicationId(AttributeUpdate u) {
+        return sha256(u.integration() + "\u0000" + u.eventId() + "\u0000" + u.item() + "\u0000" + u.customer().key()
+                + "\u0000" + String.join(",", u.attributes().keySet()));
+    }
+
+    private static Object value(AttributeType type, JsonNode v) {
+        switch (type) {
+            case Integer:
+                return v.asLong();
+            case Decimal:
+                return v.isNumber() ? v.decimalValue() : new BigDecimal(v.asText());
+            case Boolean:
+                return v.asBoolean();
+            default:
+                return v.asText();
+        }
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.attributerelay.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BasicAuthTest extends SchemeContract {
+    private static final String SECRET = "chargebee:s3cret-pass:with-colon";
+
+    @Override
+    SignatureScheme scheme() {
+        return new BasicAuth();
+    }
+
+    @Override
+    String secret() {
+        return SECRET;
+    }
+
+    @Override
+    String otherSecret() {
+        return "chargebee:rotated-password";
+    }
+
+    @Override
+    boolean signsTime() {
+        return false;
+    }
+
+    @Override
+    String signatureHeader() {
+        return BasicAuth.HEADER;
+    }
+
+    private static String basic(String credentials) {
+        return Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Verdict verifyAuthorization(String value) {
+        return verify(SignedRequest.post(BODY).header("Authorization", value));
+    }
+
+    @Test
+    void basicCredentialsMatchingUserColonPasswordVerify() {
+        assertThat(verifyAuthorization("Basic " + basic(SECRET))).isEqualTo(Verdict.verified());
+        assertThat(verifyAuthorization("basic " + basic(SECRET))).as("scheme name is case-insensitive")
+                .isEqualTo(Verdict.verified());
+        assertThat(scheme().sign(SignRequest.post(URL, new byte[0], SECRET, NOW)).headers())
+                .containsExactly(Map.entry("Authorization", "Basic " + basic(SECRET)));
+    }
+
+    @Test
+    void theBodyIsNotSignedSoAnyBodyPassesWithTheRightCredentials() {
+        assertThat(verify(SignedRequest.post("anything").header("Authorization", "Basic " + basic(SECRET))))
+                .isEqualTo(Verdict.verified());
+    }
+
+    @Override
+    boolean signsBody() {
+        return false;
+    }
+
+    @Test
+    void wrongUserOrPasswordIsRefused() {
+        assertRefused(verifyAuthorization("Basic " + basic("chargebee:wrong")), "do not match");
+        assertRefused(verifyAuthorization("Basic " + basic("other:s3cret-pass:with-colon")), "do not match");
+        assertRefused(verifyAuthorization("Basic " + basic(SECRET + " ")), "do not match");
+        assertRefused(verifyAuthorization("Basic " + basic(SECRET.substring(0, SECRET.length() - 1))), "do not match");
+    }
+
+    @Test
+    void otherAuthorizationSchemesAreRefused() {
+        assertRefused(verifyAuthorization("Bearer " + basic(SECRET)), "not Basic");
+        assertRefused(verifyAuthorization(basic(SECRET)), "not Basic");
+        assertRefused(verifyAuthorization("Basic %%%"), "not Basic");
+        assertRefused(verify(SignedRequest.post(BODY)), "missing");
+    }
+
+    @Test
+    void onlyOneGuessPerRequest() {
+        SignedRequest r = SignedRequest.post(BODY).header("Authorization", "Basic " + basic("x:y"))
+                .header("Authorization", "Basic " + basic(SECRET));
+        assertRefused(verify(r), "more than once");
+    }
+}
