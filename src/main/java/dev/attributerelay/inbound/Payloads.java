@@ -59,6 +59,10 @@ public final class Payloads {
                     : "the body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
         } catch (IOException e) {
             throw new BadPayload("the body is not valid JSON");
+        } catch (NumberFormatException e) {
+            // valid JSON syntax, but an exponent beyond what BigDecimal holds (1e9999999990): Jackson throws this
+            // unchecked, and anything but BadPayload would answer 500
+            throw new BadPayload("the body has a number too large to read");
         }
     }
 

@@ -694,6 +694,7 @@ class HostileInputTest {
             "{\"type\":\"a\nb\"}", "{\u0000}", "{\"a\":1,}", "[1,]", "{\"a\":" + "9".repeat(1_001) + "}",
             "{\"a\":\"\\uD800\\u\"}", "{\"a\":\"\\x41\"}", "\u0000" + good, "{\"a\":01}", "{\"a\":-}", "{\"a\":1.}",
             "{\"a\" 1}", "{\"a\":1 \"b\":2}", "[\"a\" \"b\"]", "<xml/>", "type=customer.updated",
+            "{\"type\":\"customer.updated\",\"a\":1e9999999990}", "[16771e300000000833999]", "{\"a\":-1E-2147483649}",
         };
         for (String b : broken) {
             signedBody(c, "body", JSON.valueToTree(abbreviate(b)).toString(), b);
