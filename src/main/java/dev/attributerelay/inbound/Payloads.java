@@ -2,7 +2,6 @@ package dev.attributerelay.inbound;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.attributerelay.Json;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -148,53 +147,12 @@ public final class Payloads {
         return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }
 
-    /**
-     * Form decoding: '+' is a space, {@code %XY} (two ASCII hex digits) one byte, and the bytes must be UTF-8.
-     * Not {@link java.net.URLDecoder}: it turns invalid UTF-8 into U+FFFD silently and reads {@code %+1},
-     * {@code %١١} and fullwidth digits as escapes.
-     */
     private static String decode(String s) {
-        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
-            return s;
+        try {
+            return PercentEncoding.decode(s);
+        } catch (IllegalArgumentException e) {
+            throw new BadPayload("the form body has " + e.getMessage());
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        int i = 0;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (c == '%') {
-                int hi = i + 2 < s.length() ? hexDigit(s.charAt(i + 1)) : -1;
-                int lo = hi < 0 ? -1 : hexDigit(s.charAt(i + 2));
-                if (lo < 0) {
-                    throw new BadPayload("the form body has a malformed %-escape");
-                }
-                out.write((hi << 4) | lo);
-                i += 3;
-            } else if (c == '+') {
-                out.write(' ');
-                i++;
-            } else {
-                int end = i;
-                while (end < s.length() && s.charAt(end) != '%' && s.charAt(end) != '+') {
-                    end++;
-                }
-                out.writeBytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
-                i = end;
-            }
-        }
-        return utf8(out.toByteArray(), "the form body has %-escapes that are not UTF-8");
-    }
-
-    private static int hexDigit(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 
     private static String utf8(byte[] body) {

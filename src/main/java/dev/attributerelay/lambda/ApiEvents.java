@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.attributerelay.inbound.Headers;
 import dev.attributerelay.inbound.HttpReply;
 import dev.attributerelay.inbound.Inbound;
-import java.net.URLDecoder;
+import dev.attributerelay.inbound.PercentEncoding;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,7 +149,7 @@ public final class ApiEvents {
         int slash = rest.indexOf('/');
         String segment = slash < 0 ? rest : rest.substring(0, slash);
         try {
-            return segment.isEmpty() ? null : URLDecoder.decode(segment, StandardCharsets.UTF_8);
+            return segment.isEmpty() ? null : PercentEncoding.decode(segment);
         } catch (IllegalArgumentException ex) {
             return segment;
         }
@@ -179,7 +179,8 @@ public final class ApiEvents {
         }
     }
 
-    private static Map<String, List<String>> query(String raw) {
+    /** A raw query string ({@code rawQueryString}) as parameters: '&'-separated, each name and value %-decoded. */
+    public static Map<String, List<String>> query(String raw) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return out;
@@ -196,9 +197,10 @@ public final class ApiEvents {
         return out;
     }
 
+    /** Strictly decoded; a malformed or non-UTF-8 escape stays as sent, so it matches no token or name. */
     private static String decode(String s) {
         try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+            return PercentEncoding.decode(s);
         } catch (IllegalArgumentException e) {
             return s;
         }

@@ -300,6 +300,7 @@ class HostileInputTest {
             "stripe%2Fadmin", "%2e%2e", "a".repeat(10_000), "\u00e9".repeat(5_000), "__proto__", "constructor",
             "integrations", "stripe;", "stripe\n", "stripe\r\nX-Injected: 1", "%00", "%ZZ", "%C0%AF",
             "\uFEFFstripe", "s\u0301tripe", "st\u0280ipe",
+            "%7\u0663tripe", "%\uFF17\uFF13tripe", "%+73tripe", "stripe%", "%73tripe%C0",
         };
         for (String name : names) {
             Format f = c.format();
