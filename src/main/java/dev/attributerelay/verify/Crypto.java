@@ -39,10 +39,6 @@ final class Crypto {
         return hmac(HMAC_SHA256, key, parts);
     }
 
-    static byte[] hmacSha1(byte[] key, byte[]... parts) {
-        return hmac(HMAC_SHA1, key, parts);
-    }
-
     /**
      * One MAC per configured secret (its UTF-8 bytes as the key), each over the same parts: the signatures a
      * sender holding any of the secrets would send, in the secrets' order.
@@ -119,14 +115,6 @@ final class Crypto {
      */
     static boolean anyCredential(List<String> secrets, byte[] given) {
         return anySame(sha256PerSecret(secrets), List.of(sha256(given)));
-    }
-
-    /**
-     * Constant-time equality of two credentials of any length: both are hashed first, so neither the
-     * length nor the content of the configured one shows in the time taken.
-     */
-    static boolean sameCredential(byte[] expected, byte[] given) {
-        return given != null && MessageDigest.isEqual(sha256(expected), sha256(given));
     }
 
     static String hex(byte[] bytes) {
