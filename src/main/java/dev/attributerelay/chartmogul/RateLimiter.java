@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * A token bucket in front of ChartMogul: at most {@code perSecond} requests a second from this container,
  * with bursts up to one second's worth. ChartMogul allows 40 requests a second per account; the deployment
- * divides that among containers (see template.yaml), so no container's burst can push the account over.
+ * divides that among containers (see template.yaml). A new container starts with a single token, so a burst of
+ * containers starting at once stays within the budget too.
  */
 public final class RateLimiter {
     private final double perSecond;
@@ -21,7 +22,8 @@ public final class RateLimiter {
         this.perSecond = perSecond;
         this.capacity = Math.max(1, perSecond);
         this.clock = clock;
-        this.tokens = capacity;
+        // start with one token, not a full bucket: containers that start together must not add their bursts
+        this.tokens = 1;
         this.last = clock.nanos();
     }
 

@@ -3,7 +3,6 @@ package dev.attributerelay.verify;
 import dev.attributerelay.inbound.Inbound;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,27 +25,22 @@ public final class BasicAuth implements SignatureScheme {
         if (values.size() > 1) {
             return Verdict.refused("the Authorization header appears more than once");
         }
-        List<byte[]> given = new ArrayList<>(1);
-        for (String value : values) {
-            String v = value.trim();
-            int space = v.indexOf(' ');
-            if (space < 0 || !v.substring(0, space).toLowerCase(Locale.ROOT).equals("basic")) {
-                continue;
-            }
-            byte[] credentials = Crypto.fromBase64(v.substring(space + 1).trim());
-            if (credentials != null) {
-                given.add(Crypto.sha256(credentials));
-            }
-        }
-        if (given.isEmpty()) {
+        byte[] credentials = basicCredentials(values.get(0));
+        if (credentials == null) {
             return Verdict.refused("the Authorization header is not Basic credentials (Basic base64(user:password))");
         }
-        List<byte[]> expected = new ArrayList<>(secrets.size());
-        for (String secret : secrets) {
-            expected.add(Crypto.sha256(Crypto.utf8(secret)));
-        }
-        return Crypto.anySame(expected, given) ? Verdict.verified()
+        return Crypto.anyCredential(secrets, credentials) ? Verdict.verified()
                 : Verdict.refused("the Basic credentials do not match the configured user and password");
+    }
+
+    /** The decoded {@code user:password} of {@code Basic <base64>} (scheme name in any case); null otherwise. */
+    private static byte[] basicCredentials(String value) {
+        String v = value.trim();
+        int space = v.indexOf(' ');
+        if (space < 0 || !v.substring(0, space).toLowerCase(Locale.ROOT).equals("basic")) {
+            return null;
+        }
+        return Crypto.fromBase64(v.substring(space + 1).trim());
     }
 
     @Override

@@ -3,14 +3,18 @@ package dev.attributerelay.verify;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** The HMAC, digest and encoding primitives the schemes share. */
 final class Crypto {
+    static final String HMAC_SHA256 = "HmacSHA256";
+    static final String HMAC_SHA1 = "HmacSHA1";
     private static final HexFormat HEX = HexFormat.of();
 
     private Crypto() {
@@ -32,11 +36,28 @@ final class Crypto {
     }
 
     static byte[] hmacSha256(byte[] key, byte[]... parts) {
-        return hmac("HmacSHA256", key, parts);
+        return hmac(HMAC_SHA256, key, parts);
     }
 
-    static byte[] hmacSha1(byte[] key, byte[]... parts) {
-        return hmac("HmacSHA1", key, parts);
+    /**
+     * One MAC per configured secret (its UTF-8 bytes as the key), each over the same parts: the signatures a
+     * sender holding any of the secrets would send, in the secrets' order.
+     */
+    static List<byte[]> hmacPerSecret(List<String> secrets, String algorithm, byte[]... parts) {
+        List<byte[]> keys = new ArrayList<>(secrets.size());
+        for (String secret : secrets) {
+            keys.add(utf8(secret));
+        }
+        return hmacPerKey(keys, algorithm, parts);
+    }
+
+    /** One MAC per key, each over the same parts, in the keys' order. */
+    static List<byte[]> hmacPerKey(List<byte[]> keys, String algorithm, byte[]... parts) {
+        List<byte[]> out = new ArrayList<>(keys.size());
+        for (byte[] key : keys) {
+            out.add(hmac(algorithm, key, parts));
+        }
+        return out;
     }
 
     /** Plain SHA-256 (no key) over the parts, in order. */
@@ -50,6 +71,18 @@ final class Crypto {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is not available in this JVM", e);
         }
+    }
+
+    /** Per configured secret, the SHA-256 of its UTF-8 bytes followed by the parts, in the secrets' order. */
+    static List<byte[]> sha256PerSecret(List<String> secrets, byte[]... parts) {
+        List<byte[]> out = new ArrayList<>(secrets.size());
+        for (String secret : secrets) {
+            byte[][] all = new byte[parts.length + 1][];
+            all[0] = utf8(secret);
+            System.arraycopy(parts, 0, all, 1, parts.length);
+            out.add(sha256(all));
+        }
+        return out;
     }
 
     static byte[] utf8(String s) {
@@ -76,11 +109,12 @@ final class Crypto {
     }
 
     /**
-     * Constant-time equality of two credentials of any length: both are hashed first, so neither the
-     * length nor the content of the configured one shows in the time taken.
+     * Whether a presented credential equals any configured secret (UTF-8). Both sides are compared as SHA-256
+     * digests, every secret against it with no early exit, so neither the length nor the content of a
+     * configured credential, nor which one matched, shows in the time taken.
      */
-    static boolean sameCredential(byte[] expected, byte[] given) {
-        return given != null && MessageDigest.isEqual(sha256(expected), sha256(given));
+    static boolean anyCredential(List<String> secrets, byte[] given) {
+        return anySame(sha256PerSecret(secrets), List.of(sha256(given)));
     }
 
     static String hex(byte[] bytes) {
@@ -123,6 +157,21 @@ final class Crypto {
             return c - 'A' + 10;
         }
         return -1;
+    }
+
+    /**
+     * Each text decoded, in order, leaving out those the decoder cannot read (for which it returns null), as
+     * with {@code decodeAll(items, Crypto::fromHex)}. Empty when none decodes.
+     */
+    static List<byte[]> decodeAll(List<String> texts, Function<String, byte[]> decoder) {
+        List<byte[]> out = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            byte[] decoded = decoder.apply(text);
+            if (decoded != null) {
+                out.add(decoded);
+            }
+        }
+        return out;
     }
 
     /** Standard base64 to bytes; null when the text is not valid base64. */

@@ -3,7 +3,6 @@ package dev.attributerelay.verify;
 import dev.attributerelay.inbound.Inbound;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,26 +35,16 @@ public final class CustomerIoSignature implements SignatureScheme {
         if (signedAt == null) {
             return Verdict.refused("the X-CIO-Timestamp header is not whole seconds");
         }
-        List<byte[]> signatures = new ArrayList<>();
-        for (String item : items) {
-            byte[] sig = Crypto.fromHex(item);
-            if (sig != null) {
-                signatures.add(sig);
-            }
-        }
+        List<byte[]> signatures = Crypto.decodeAll(items, Crypto::fromHex);
         if (signatures.isEmpty()) {
             return Verdict.refused("the X-CIO-Signature header is not hex");
         }
-        byte[] prefix = Crypto.utf8("v0:" + timestamp + ":");
-        List<byte[]> expected = new ArrayList<>(secrets.size());
-        for (String secret : secrets) {
-            expected.add(Crypto.hmacSha256(Crypto.utf8(secret), prefix, request.body()));
-        }
+        List<byte[]> expected = Crypto.hmacPerSecret(secrets, Crypto.HMAC_SHA256, Crypto.utf8("v0:" + timestamp + ":"),
+                request.body());
         if (!Crypto.anySame(expected, signatures)) {
             return Verdict.refused("no Customer.io signature matches the body and the configured signing key");
         }
-        String stale = Timestamps.outsideTolerance(signedAt, now, tolerance);
-        return stale == null ? Verdict.verified() : Verdict.refused(stale);
+        return Timestamps.verdict(signedAt, now, tolerance);
     }
 
     @Override

@@ -70,28 +70,18 @@ public final class HubSpotV3Signature implements SignatureScheme {
         if (signedAt == null) {
             return Verdict.refused("the X-HubSpot-Request-Timestamp header is not whole milliseconds");
         }
-        List<byte[]> signatures = new ArrayList<>();
-        for (String item : items) {
-            byte[] sig = Crypto.fromBase64(item);
-            if (sig != null) {
-                signatures.add(sig);
-            }
-        }
+        List<byte[]> signatures = Crypto.decodeAll(items, Crypto::fromBase64);
         if (signatures.isEmpty()) {
             return Verdict.refused("the X-HubSpot-Signature-v3 header is not base64");
         }
         byte[] head = Crypto.utf8(request.method() + v3Uri(publicUrl, request.query()));
-        byte[] tail = Crypto.utf8(timestamp);
-        List<byte[]> expected = new ArrayList<>(secrets.size());
-        for (String secret : secrets) {
-            expected.add(Crypto.hmacSha256(Crypto.utf8(secret), head, request.body(), tail));
-        }
+        List<byte[]> expected = Crypto.hmacPerSecret(secrets, Crypto.HMAC_SHA256, head, request.body(),
+                Crypto.utf8(timestamp));
         if (!Crypto.anySame(expected, signatures)) {
             return Verdict.refused("no HubSpot v3 signature matches the request and the configured client secret"
                     + " (check verify.public_url)");
         }
-        String stale = Timestamps.outsideTolerance(signedAt, now, tolerance);
-        return stale == null ? Verdict.verified() : Verdict.refused(stale);
+        return Timestamps.verdict(signedAt, now, tolerance);
     }
 
     private Verdict verifyLegacy(Inbound request, List<String> secrets) {
@@ -106,22 +96,13 @@ public final class HubSpotV3Signature implements SignatureScheme {
         if (!version.equals("v1") && !version.equals("v2")) {
             return Verdict.refused("the X-HubSpot-Signature-Version header names no version this relay accepts (v1, v2)");
         }
-        List<byte[]> signatures = new ArrayList<>();
-        for (String item : items) {
-            byte[] sig = Crypto.fromHex(item);
-            if (sig != null) {
-                signatures.add(sig);
-            }
-        }
+        List<byte[]> signatures = Crypto.decodeAll(items, Crypto::fromHex);
         if (signatures.isEmpty()) {
             return Verdict.refused("the X-HubSpot-Signature header is not hex");
         }
         byte[] between = version.equals("v1") ? new byte[0]
                 : Crypto.utf8(request.method() + requestUri(publicUrl, request.query()));
-        List<byte[]> expected = new ArrayList<>(secrets.size());
-        for (String secret : secrets) {
-            expected.add(Crypto.sha256(Crypto.utf8(secret), between, request.body()));
-        }
+        List<byte[]> expected = Crypto.sha256PerSecret(secrets, between, request.body());
         return Crypto.anySame(expected, signatures) ? Verdict.verified()
                 : Verdict.refused("no HubSpot " + version + " signature matches the request and the configured client secret");
     }

@@ -3,7 +3,6 @@ package dev.attributerelay.verify;
 import dev.attributerelay.inbound.Inbound;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -27,38 +26,23 @@ public final class PaddleSignature implements SignatureScheme {
         if (header == null) {
             return Verdict.refused("the Paddle-Signature header is missing");
         }
-        String timestamp = null;
-        List<byte[]> signatures = new ArrayList<>();
-        for (String item : header.split(";")) {
-            int eq = item.indexOf('=');
-            if (eq < 0) {
-                continue;
-            }
-            String key = item.substring(0, eq).trim();
-            String value = item.substring(eq + 1).trim();
-            if (key.equals("ts") && timestamp == null) {
-                timestamp = value;
-            } else if (key.equals("h1")) {
-                signatures.add(Crypto.fromHex(value));
-            }
-        }
+        SignatureHeaders.Fields fields = SignatureHeaders.fields(header, ';', true);
+        String timestamp = fields.first("ts");
         Instant signedAt = Timestamps.seconds(timestamp);
         if (signedAt == null) {
             return Verdict.refused("the Paddle-Signature header has no valid timestamp (ts=)");
         }
-        if (signatures.isEmpty()) {
+        List<String> h1 = fields.all("h1");
+        if (h1.isEmpty()) {
             return Verdict.refused("the Paddle-Signature header has no h1 signature");
         }
-        byte[] prefix = Crypto.utf8(timestamp + ":");
-        List<byte[]> expected = new ArrayList<>(secrets.size());
-        for (String secret : secrets) {
-            expected.add(Crypto.hmacSha256(Crypto.utf8(secret), prefix, request.body()));
-        }
-        if (!Crypto.anySame(expected, signatures)) {
+        // an h1 that is not hex is no match, not a malformed header: the refusal below says so
+        List<byte[]> expected = Crypto.hmacPerSecret(secrets, Crypto.HMAC_SHA256, Crypto.utf8(timestamp + ":"),
+                request.body());
+        if (!Crypto.anySame(expected, Crypto.decodeAll(h1, Crypto::fromHex))) {
             return Verdict.refused("no Paddle signature matches the body and the configured notification secret");
         }
-        String stale = Timestamps.outsideTolerance(signedAt, now, tolerance);
-        return stale == null ? Verdict.verified() : Verdict.refused(stale);
+        return Timestamps.verdict(signedAt, now, tolerance);
     }
 
     @Override

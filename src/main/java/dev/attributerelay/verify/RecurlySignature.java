@@ -3,7 +3,6 @@ package dev.attributerelay.verify;
 import dev.attributerelay.inbound.Inbound;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -35,26 +34,16 @@ public final class RecurlySignature implements SignatureScheme {
         if (signedAt == null) {
             return Verdict.refused("the recurly-signature header does not start with a timestamp");
         }
-        List<byte[]> signatures = new ArrayList<>();
-        for (String item : items.subList(1, items.size())) {
-            byte[] sig = Crypto.fromHex(item);
-            if (sig != null) {
-                signatures.add(sig);
-            }
-        }
+        List<byte[]> signatures = Crypto.decodeAll(items.subList(1, items.size()), Crypto::fromHex);
         if (signatures.isEmpty()) {
             return Verdict.refused("the recurly-signature header has no hex signature after the timestamp");
         }
-        byte[] prefix = Crypto.utf8(timestamp + ".");
-        List<byte[]> expected = new ArrayList<>(secrets.size());
-        for (String secret : secrets) {
-            expected.add(Crypto.hmacSha256(Crypto.utf8(secret), prefix, request.body()));
-        }
+        List<byte[]> expected = Crypto.hmacPerSecret(secrets, Crypto.HMAC_SHA256, Crypto.utf8(timestamp + "."),
+                request.body());
         if (!Crypto.anySame(expected, signatures)) {
             return Verdict.refused("no Recurly signature matches the body and the configured signing secret");
         }
-        String stale = Timestamps.outsideTolerance(signedAt, now, tolerance);
-        return stale == null ? Verdict.verified() : Verdict.refused(stale);
+        return Timestamps.verdict(signedAt, now, tolerance);
     }
 
     static Instant signedAt(String timestamp) {

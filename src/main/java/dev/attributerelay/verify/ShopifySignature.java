@@ -2,7 +2,6 @@ package dev.attributerelay.verify;
 
 import dev.attributerelay.inbound.Inbound;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,20 +18,11 @@ public final class ShopifySignature implements SignatureScheme {
         if (items.isEmpty()) {
             return Verdict.refused("the X-Shopify-Hmac-Sha256 header is missing");
         }
-        List<byte[]> signatures = new ArrayList<>();
-        for (String item : items) {
-            byte[] sig = Crypto.fromBase64(item);
-            if (sig != null) {
-                signatures.add(sig);
-            }
-        }
+        List<byte[]> signatures = Crypto.decodeAll(items, Crypto::fromBase64);
         if (signatures.isEmpty()) {
             return Verdict.refused("the X-Shopify-Hmac-Sha256 header is not base64");
         }
-        List<byte[]> expected = new ArrayList<>(secrets.size());
-        for (String secret : secrets) {
-            expected.add(Crypto.hmacSha256(Crypto.utf8(secret), request.body()));
-        }
+        List<byte[]> expected = Crypto.hmacPerSecret(secrets, Crypto.HMAC_SHA256, request.body());
         return Crypto.anySame(expected, signatures) ? Verdict.verified()
                 : Verdict.refused("no Shopify signature matches the body and the configured client secret");
     }

@@ -50,31 +50,27 @@ public final class StandardWebhooksSignature implements SignatureScheme {
         if (stale != null) {
             return Verdict.refused(stale);
         }
-        List<byte[]> signatures = new ArrayList<>();
+        List<String> v1 = new ArrayList<>();
         for (String header : request.headers().all(names[2])) {
             for (String entry : header.split(" ")) {
                 // "<version>,<signature>[,…]": the second field, as the reference libraries read it
                 String[] parts = entry.split(",");
                 if (parts.length >= 2 && parts[0].equals("v1")) {
-                    signatures.add(Crypto.fromBase64(parts[1]));
+                    v1.add(parts[1]);
                 }
             }
         }
-        if (signatures.isEmpty()) {
+        if (v1.isEmpty()) {
             return Verdict.refused("the " + names[2] + " header has no v1 signature");
         }
-        byte[] prefix = Crypto.utf8(id + "." + timestamp + ".");
-        List<byte[]> expected = new ArrayList<>(secrets.size());
-        for (String secret : secrets) {
-            byte[] key = keyOf(secret);
-            if (key != null) {
-                expected.add(Crypto.hmacSha256(key, prefix, request.body()));
-            }
-        }
-        if (expected.isEmpty()) {
+        List<byte[]> keys = Crypto.decodeAll(secrets, StandardWebhooksSignature::keyOf);
+        if (keys.isEmpty()) {
             return Verdict.refused("the configured signing secret is not a base64 whsec_ secret");
         }
-        return Crypto.anySame(expected, signatures) ? Verdict.verified()
+        // a v1 that is not base64 is no match, not a malformed header: the refusal below says so
+        List<byte[]> expected = Crypto.hmacPerKey(keys, Crypto.HMAC_SHA256, Crypto.utf8(id + "." + timestamp + "."),
+                request.body());
+        return Crypto.anySame(expected, Crypto.decodeAll(v1, Crypto::fromBase64)) ? Verdict.verified()
                 : Verdict.refused("no webhook signature matches the body and the configured signing secret");
     }
 

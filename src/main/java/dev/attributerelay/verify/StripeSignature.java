@@ -3,7 +3,6 @@ package dev.attributerelay.verify;
 import dev.attributerelay.inbound.Inbound;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,38 +25,23 @@ public final class StripeSignature implements SignatureScheme {
         if (header == null) {
             return Verdict.refused("the Stripe-Signature header is missing");
         }
-        String timestamp = null;
-        List<byte[]> signatures = new ArrayList<>();
-        for (String item : header.split(",", -1)) {
-            int eq = item.indexOf('=');
-            if (eq < 0) {
-                continue;
-            }
-            String key = item.substring(0, eq);
-            String value = item.substring(eq + 1);
-            if (key.equals("t") && timestamp == null) {
-                timestamp = value;
-            } else if (key.equals("v1")) {
-                signatures.add(Crypto.fromHex(value));
-            }
-        }
+        SignatureHeaders.Fields fields = SignatureHeaders.fields(header, ',', false);
+        String timestamp = fields.first("t");
         Instant signedAt = Timestamps.seconds(timestamp);
         if (signedAt == null) {
             return Verdict.refused("the Stripe-Signature header has no valid timestamp (t=)");
         }
-        if (signatures.isEmpty()) {
+        List<String> v1 = fields.all("v1");
+        if (v1.isEmpty()) {
             return Verdict.refused("the Stripe-Signature header has no v1 signature");
         }
-        byte[] signedPrefix = Crypto.utf8(timestamp + ".");
-        List<byte[]> expected = new ArrayList<>(secrets.size());
-        for (String secret : secrets) {
-            expected.add(Crypto.hmacSha256(Crypto.utf8(secret), signedPrefix, request.body()));
-        }
-        if (!Crypto.anySame(expected, signatures)) {
+        // a v1 that is not hex is no match, not a malformed header: the refusal below says so
+        List<byte[]> expected = Crypto.hmacPerSecret(secrets, Crypto.HMAC_SHA256, Crypto.utf8(timestamp + "."),
+                request.body());
+        if (!Crypto.anySame(expected, Crypto.decodeAll(v1, Crypto::fromHex))) {
             return Verdict.refused("no Stripe signature matches the body and the configured signing secret");
         }
-        String stale = Timestamps.outsideTolerance(signedAt, now, tolerance);
-        return stale == null ? Verdict.verified() : Verdict.refused(stale);
+        return Timestamps.verdict(signedAt, now, tolerance);
     }
 
     @Override

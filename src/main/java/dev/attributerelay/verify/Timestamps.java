@@ -53,4 +53,13 @@ final class Timestamps {
         }
         return null;
     }
+
+    /**
+     * Verified when fresh, otherwise refused with {@link #outsideTolerance}'s reason: the last step of the
+     * schemes that check the signature before the time.
+     */
+    static Verdict verdict(Instant signedAt, Instant now, Duration tolerance) {
+        String stale = outsideTolerance(signedAt, now, tolerance);
+        return stale == null ? Verdict.verified() : Verdict.refused(stale);
+    }
 }

@@ -4,7 +4,6 @@ import dev.attributerelay.inbound.Inbound;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,20 +23,10 @@ public final class UrlToken implements SignatureScheme {
             // one guess per request: several tokens would let a caller try many at once
             return Verdict.refused("the token query parameter appears more than once");
         }
-        List<byte[]> given = new ArrayList<>(tokens.size());
-        for (String token : tokens) {
-            if (!token.isEmpty()) {
-                given.add(Crypto.sha256(Crypto.utf8(token)));
-            }
-        }
-        if (given.isEmpty()) {
+        if (tokens.isEmpty() || tokens.get(0).isEmpty()) {
             return Verdict.refused("the token query parameter is missing");
         }
-        List<byte[]> expected = new ArrayList<>(secrets.size());
-        for (String secret : secrets) {
-            expected.add(Crypto.sha256(Crypto.utf8(secret)));
-        }
-        return Crypto.anySame(expected, given) ? Verdict.verified()
+        return Crypto.anyCredential(secrets, Crypto.utf8(tokens.get(0))) ? Verdict.verified()
                 : Verdict.refused("the token query parameter does not match the configured token");
     }
 

@@ -41,6 +41,7 @@ public final class FakeChartMogul implements AutoCloseable {
     private final Map<String, String> definedAttributes = new ConcurrentHashMap<>();
     private final Map<String, Map<String, JsonNode>> values = new ConcurrentHashMap<>();
     private final List<String> validKeys = new CopyOnWriteArrayList<>();
+    private volatile String everyLookupFinds;
 
     public FakeChartMogul() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -65,6 +66,13 @@ public final class FakeChartMogul implements AutoCloseable {
 
     public FakeChartMogul customer(String uuid, String externalId, String dataSourceUuid, String email) {
         customers.add(new Customer(uuid, externalId, dataSourceUuid, email));
+        return this;
+    }
+
+    /** Every lookup, by external id or email, finds this one customer (for runs over payloads of unknown people). */
+    public FakeChartMogul everyLookupFinds(String uuid) {
+        this.everyLookupFinds = uuid;
+        customers.add(new Customer(uuid, "(any)", "(any)", null));
         return this;
     }
 
@@ -168,7 +176,10 @@ public final class FakeChartMogul implements AutoCloseable {
 
     private void route(HttpExchange ex, String path, Map<String, String> query, String body) throws IOException {
         String method = ex.getRequestMethod();
-        if (method.equals("GET") && path.equals("/v1/customers")) {
+        if (method.equals("GET") && everyLookupFinds != null && (path.equals("/v1/customers") || path.equals("/v1/customers/search"))) {
+            respond(ex, 200, entries(List.of(new Customer(everyLookupFinds, query.getOrDefault("external_id", "x"), "ds",
+                    query.get("email")))).toString(), Map.of());
+        } else if (method.equals("GET") && path.equals("/v1/customers")) {
             List<Customer> found = new ArrayList<>();
             for (Customer c : customers) {
                 if (c.externalId.equals(query.get("external_id"))

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,19 +40,12 @@ class PaddleSignatureTest extends SchemeContract {
 
     @Override
     Map<String, String> tamperTimestamp(Map<String, String> headers) {
-        String h = headers.get(PaddleSignature.HEADER);
-        long ts = Long.parseLong(h.substring(3, h.indexOf(';')));
-        Map<String, String> out = new LinkedHashMap<>(headers);
-        out.put(PaddleSignature.HEADER, "ts=" + (ts + 1) + h.substring(h.indexOf(';')));
-        return out;
+        return withHeader(headers, PaddleSignature.HEADER,
+                h -> "ts=" + plusOne(h.substring(3, h.indexOf(';'))) + h.substring(h.indexOf(';')));
     }
 
     private static String h1(String ts, String body) {
         return Independent.hmacSha256Hex(SECRET, ts + ":" + body);
-    }
-
-    private Verdict verifyHeader(String header) {
-        return verify(SignedRequest.post(BODY).header("Paddle-Signature", header));
     }
 
     @Test
@@ -113,7 +105,7 @@ class PaddleSignatureTest extends SchemeContract {
 
     @Test
     void signProducesPaddlesHeader() {
-        Signed s = scheme().sign(SignRequest.post(URL, BODY.getBytes(java.nio.charset.StandardCharsets.UTF_8), SECRET, NOW));
+        Signed s = sign();
         assertThat(s.headers()).containsExactly(Map.entry("Paddle-Signature", "ts=" + TS + ";h1=" + h1(TS, BODY)));
         assertThat(s.url()).isEqualTo(URL);
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,15 +39,8 @@ class RecurlySignatureTest extends SchemeContract {
 
     @Override
     Map<String, String> tamperTimestamp(Map<String, String> headers) {
-        String h = headers.get("recurly-signature");
-        long ts = Long.parseLong(h.substring(0, h.indexOf(',')));
-        Map<String, String> out = new LinkedHashMap<>(headers);
-        out.put("recurly-signature", (ts + 1) + h.substring(h.indexOf(',')));
-        return out;
-    }
-
-    private Verdict verifyHeader(String header) {
-        return verify(SignedRequest.post(BODY).header("recurly-signature", header));
+        return withHeader(headers, "recurly-signature",
+                h -> plusOne(h.substring(0, h.indexOf(','))) + h.substring(h.indexOf(',')));
     }
 
     @Test
@@ -73,7 +65,7 @@ class RecurlySignatureTest extends SchemeContract {
     void timestampIsMillisecondsAndTheMessageIsTimestampDotBody() {
         String ms = Long.toString(NOW.toEpochMilli());
         assertThat(verifyHeader(ms + "," + Independent.hmacSha256Hex(SECRET, ms + "." + BODY))).isEqualTo(Verdict.verified());
-        assertThat(scheme().sign(SignRequest.post(URL, BODY.getBytes(StandardCharsets.UTF_8), SECRET, NOW)).headers())
+        assertThat(sign().headers())
                 .containsExactly(Map.entry("recurly-signature", ms + "," + Independent.hmacSha256Hex(SECRET, ms + "." + BODY)));
     }
 

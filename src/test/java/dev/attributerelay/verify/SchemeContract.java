@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +53,11 @@ abstract class SchemeContract {
         return scheme().sign(SignRequest.post(URL, body, secret, at).withId("msg_test_1"));
     }
 
+    /** What the scheme sends for {@link #BODY} posted to {@link #URL}, signed with {@link #secret()} at {@link #NOW}. */
+    Signed sign() {
+        return sign(BODY.getBytes(StandardCharsets.UTF_8), secret(), NOW);
+    }
+
     SignedRequest signed(String body, String secret, Instant at) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return SignedRequest.of(sign(bytes, secret, at), bytes);
@@ -62,6 +69,23 @@ abstract class SchemeContract {
 
     Verdict verify(SignedRequest r) {
         return verify(r.inbound(), List.of(secret()), NOW);
+    }
+
+    /** {@link #BODY} with one value in {@link #signatureHeader()}, verified with {@link #secret()} at {@link #NOW}. */
+    Verdict verifyHeader(String value) {
+        return verify(SignedRequest.post(BODY).header(signatureHeader(), value));
+    }
+
+    /** A copy of the headers with one header's value changed: the building block of {@link #tamperTimestamp}. */
+    static Map<String, String> withHeader(Map<String, String> headers, String name, UnaryOperator<String> change) {
+        Map<String, String> out = new LinkedHashMap<>(headers);
+        out.put(name, change.apply(headers.get(name)));
+        return out;
+    }
+
+    /** The whole number one more than the given one: a timestamp moved one unit later. */
+    static String plusOne(String number) {
+        return Long.toString(Long.parseLong(number) + 1);
     }
 
     static void assertRefused(Verdict v, String reasonContains) {

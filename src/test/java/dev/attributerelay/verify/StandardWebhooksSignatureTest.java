@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,9 +40,7 @@ class StandardWebhooksSignatureTest extends SchemeContract {
 
     @Override
     Map<String, String> tamperTimestamp(Map<String, String> headers) {
-        Map<String, String> out = new LinkedHashMap<>(headers);
-        out.put("webhook-timestamp", Long.toString(Long.parseLong(headers.get("webhook-timestamp")) + 1));
-        return out;
+        return withHeader(headers, "webhook-timestamp", SchemeContract::plusOne);
     }
 
     private static String v1(String id, String ts, String body) {

@@ -2,8 +2,6 @@ package dev.attributerelay.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,26 +36,18 @@ class StripeSignatureTest extends SchemeContract {
 
     @Override
     Map<String, String> tamperTimestamp(Map<String, String> headers) {
-        String h = headers.get("Stripe-Signature");
-        long t = Long.parseLong(h.substring(2, h.indexOf(',')));
-        Map<String, String> out = new LinkedHashMap<>(headers);
-        out.put("Stripe-Signature", "t=" + (t + 1) + h.substring(h.indexOf(',')));
-        return out;
+        return withHeader(headers, "Stripe-Signature",
+                h -> "t=" + plusOne(h.substring(2, h.indexOf(','))) + h.substring(h.indexOf(',')));
     }
 
     private static String v1(String t, String body) {
         return Independent.hmacSha256Hex(SECRET, t + "." + body);
     }
 
-    private Verdict verifyHeader(String header) {
-        return verify(SignedRequest.post(BODY).header("Stripe-Signature", header));
-    }
-
     @Test
     void signatureIsTheHexHmacOfTimestampDotBody() {
         assertThat(verifyHeader("t=" + TS + ",v1=" + v1(TS, BODY))).isEqualTo(Verdict.verified());
-        assertThat(scheme().sign(SignRequest.post(URL, BODY.getBytes(StandardCharsets.UTF_8), SECRET, NOW)).headers())
-                .containsExactly(Map.entry("Stripe-Signature", "t=" + TS + ",v1=" + v1(TS, BODY)));
+        assertThat(sign().headers()).containsExactly(Map.entry("Stripe-Signature", "t=" + TS + ",v1=" + v1(TS, BODY)));
     }
 
     @Test
