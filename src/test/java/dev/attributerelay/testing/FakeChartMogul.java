@@ -50,6 +50,7 @@ public final class FakeChartMogul implements AutoCloseable {
     private final AtomicInteger throttled = new AtomicInteger();
     private final AtomicInteger overloaded = new AtomicInteger();
     private final Deque<Long> admittedAt = new ArrayDeque<>();
+    private final List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
     private volatile Function<Recorded, Fault> faults;
     private volatile int perSecond;
     private volatile int concurrent;
@@ -96,6 +97,34 @@ public final class FakeChartMogul implements AutoCloseable {
     /** The most requests handled at once so far. */
     public int peakInFlight() {
         return peakInFlight.get();
+    }
+
+    /** The most requests that arrived within any one second (refused ones included): what the client sent. */
+    public int peakPerSecond() {
+        List<Long> at;
+        synchronized (arrivals) {
+            at = new ArrayList<>(arrivals);
+        }
+        Collections.sort(at);
+        int peak = 0;
+        int from = 0;
+        for (int to = 0; to < at.size(); to++) {
+            while (at.get(to) - at.get(from) >= 1_000_000_000L) {
+                from++;
+            }
+            peak = Math.max(peak, to - from + 1);
+        }
+        return peak;
+    }
+
+    /** Seconds from the first request to the last (0 with fewer than two). */
+    public double activeSeconds() {
+        synchronized (arrivals) {
+            if (arrivals.size() < 2) {
+                return 0;
+            }
+            return (Collections.max(arrivals) - Collections.min(arrivals)) / 1e9;
+        }
     }
 
     /** Requests being handled now (a delayed one included, until its answer is written). */
@@ -199,6 +228,7 @@ public final class FakeChartMogul implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        arrivals.add(System.nanoTime());
         int now = inFlight.incrementAndGet();
         peakInFlight.accumulateAndGet(now, Math::max);
         try (ex) {
@@ -228,11 +258,12 @@ public final class FakeChartMogul implements AutoCloseable {
             if (s != null) {
                 if (s.delayMillis > 0) {
                     sleep(s.delayMillis);
-                } else if (s.drop) {
+                }
+                if (s.drop) {
                     ex.getHttpContext().getServer();
                     ex.getResponseBody().close(); // closes before any status line: the client sees a broken exchange
                     return;
-                } else {
+                } else if (s.delayMillis == 0) {
                     respond(ex, s.status, s.body, s.headers);
                     return;
                 }
@@ -419,6 +450,11 @@ public final class FakeChartMogul implements AutoCloseable {
 
         public static Fault dropConnection() {
             return new Fault(0, null, Map.of(), 0, true);
+        }
+
+        /** No answer for this long, then the connection closes: a time-out that changed nothing. */
+        public static Fault stall(long millis) {
+            return new Fault(0, null, Map.of(), millis, true);
         }
     }
 }

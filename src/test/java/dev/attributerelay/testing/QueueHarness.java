@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -74,13 +75,19 @@ public final class QueueHarness implements AutoCloseable {
     private final List<AutoCloseable> closing = new ArrayList<>();
 
     public QueueHarness(LocalSqs sqs, FakeChartMogul chartmogul, int maxReceives) {
-        this(sqs, chartmogul, maxReceives, CONFIG);
+        this(sqs, chartmogul, maxReceives, 30, CONFIG);
     }
 
-    public QueueHarness(LocalSqs sqs, FakeChartMogul chartmogul, int maxReceives, String relayYaml) {
+    /**
+     * @param maxReceives       the redrive limit
+     * @param visibilitySeconds the queue's visibility timeout: when a message the worker neither deleted nor
+     *                          delayed comes back
+     */
+    public QueueHarness(LocalSqs sqs, FakeChartMogul chartmogul, int maxReceives, int visibilitySeconds,
+                        String relayYaml) {
         this.sqs = sqs.useAsDefault();
         this.chartmogul = chartmogul.acceptKey(API_KEY);
-        this.queues = sqs.fifoWithDeadLetters(LocalSqs.uniqueName("updates"), maxReceives, 30);
+        this.queues = sqs.fifoWithDeadLetters(LocalSqs.uniqueName("updates"), maxReceives, visibilitySeconds);
         this.config = ConfigLoader.parse("relay.yaml", relayYaml);
         try {
             this.secretsManager = new FakeSecretsManager().put(SECRET_ID, "{\"chartmogul_api_key\":\"" + API_KEY
@@ -117,29 +124,50 @@ public final class QueueHarness implements AutoCloseable {
 
     /** A signed {@code customer.updated} webhook setting plan and seats, as an HTTP API event. */
     public static String webhook(String eventId, Instant created, String customer, String plan, Integer seats) {
+        return webhook(eventId, created, customer, plan, seats, Instant.now());
+    }
+
+    /** @param signedAt when the sender signs it (a redelivery is signed anew) */
+    public static String webhook(String eventId, Instant created, String customer, String plan, Integer seats,
+                                 Instant signedAt) {
         String body = "{\"id\":\"" + eventId + "\",\"type\":\"customer.updated\",\"created\":" + created.getEpochSecond()
                 + ",\"data\":{\"object\":{\"id\":\"" + customer + "\",\"plan\":\"" + plan + "\""
                 + (seats == null ? "" : ",\"seats\":" + seats) + "}}}";
-        long now = Instant.now().getEpochSecond();
+        long now = signedAt.getEpochSecond();
         return Events.post("/webhooks/billing", body)
                 .header("Content-Type", "application/json")
                 .header("Stripe-Signature", Events.stripeSignature(SIGNING_SECRET, now, body))
                 .httpApi();
     }
 
-    /** A new worker container with the default limiter share and fast retries. */
+    /** The API key ChartMogul accepts becomes {@code key}; the secret says so (rotation, as an operator does it). */
+    public void rotateKey(String key) {
+        secretsManager.put(SECRET_ID, "{\"chartmogul_api_key\":\"" + key + "\",\"signing_secret\":\"" + SIGNING_SECRET
+                + "\"}");
+        chartmogul.acceptKey(key).revokeKey(API_KEY);
+    }
+
+    /** A new worker container with no limiter and fast retries. */
     public Worker worker() {
         return worker(RateLimiter.unlimited(), RelayHarness.fastRetries());
     }
 
     /** A new worker container: its own relay (limiter, caches, stale memory), as a new Lambda instance has. */
     public Worker worker(RateLimiter limiter, RetryPolicy retry) {
+        return worker(limiter, retry, UnaryOperator.identity());
+    }
+
+    /**
+     * @param compress what the queue is asked for instead of each delay the worker computes (a suite that cannot
+     *                 wait minutes shortens them; the worker's own figure is still recorded)
+     */
+    public Worker worker(RateLimiter limiter, RetryPolicy retry, UnaryOperator<Duration> compress) {
         Relay relay = new Wiring.Parts(config, new SecretsManagerSource(secretsSdk, SECRET_ID),
                 Wiring.transportFor(chartmogul.url()), chartmogul.url(), clock, new EventLog(workerOut), retry,
                 limiter, null).relay();
         SqsClient workerSqs = SqsUpdateQueue.defaultClient();
         closing.add(workerSqs);
-        RecordingVisibility visibility = new RecordingVisibility(new SqsVisibility(workerSqs, queues.url()));
+        RecordingVisibility visibility = new RecordingVisibility(new SqsVisibility(workerSqs, queues.url()), compress);
         QueueWorker worker = new QueueWorker(relay.config(), relay.delivery(), relay.client(), visibility, relay.log(),
                 clock);
         return new Worker(new QueueWorkerHandler(worker, clock), relay, visibility);
@@ -193,16 +221,18 @@ public final class QueueHarness implements AutoCloseable {
     /** The real SqsVisibility, with each requested delay remembered. */
     public static final class RecordingVisibility implements QueueWorker.Visibility {
         private final QueueWorker.Visibility real;
+        private final UnaryOperator<Duration> compress;
         private final List<Duration> delays = new CopyOnWriteArrayList<>();
 
-        RecordingVisibility(QueueWorker.Visibility real) {
+        RecordingVisibility(QueueWorker.Visibility real, UnaryOperator<Duration> compress) {
             this.real = real;
+            this.compress = compress;
         }
 
         @Override
         public void delay(String receiptHandle, Duration delay) {
             delays.add(delay);
-            real.delay(receiptHandle, delay);
+            real.delay(receiptHandle, compress.apply(delay));
         }
 
         public List<Duration> delays() {

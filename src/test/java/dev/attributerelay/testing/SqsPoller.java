@@ -46,6 +46,7 @@ public final class SqsPoller implements AutoCloseable {
     private final AtomicInteger deleted = new AtomicInteger();
     private final AtomicInteger returned = new AtomicInteger();
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private final List<Batch> history = new CopyOnWriteArrayList<>();
 
     /** @param invocationBudgetMillis the function timeout: what {@code getRemainingTimeInMillis} starts from */
     public SqsPoller(SqsClient sqs, String queueUrl, long invocationBudgetMillis) {
@@ -103,7 +104,9 @@ public final class SqsPoller implements AutoCloseable {
             deleted.addAndGet(deletes.size() - notDeleted);
         }
         returned.addAndGet(failed.size());
-        return new Batch(messages, parse(event), failed, response);
+        Batch batch = new Batch(messages, parse(event), failed, response);
+        history.add(batch);
+        return batch;
     }
 
     /** Starts one polling thread per container, each receiving, invoking its container, deleting, in a loop. */
@@ -130,14 +133,14 @@ public final class SqsPoller implements AutoCloseable {
         return this;
     }
 
-    /** Waits until the condition holds, checking every 50 ms; false when the time runs out first. */
+    /** Waits until the condition holds, checking every 10 ms; false when the time runs out first. */
     public static boolean await(BooleanSupplier condition, Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             if (condition.getAsBoolean()) {
                 return true;
             }
-            sleep(50);
+            sleep(10);
         }
         return condition.getAsBoolean();
     }
@@ -157,6 +160,11 @@ public final class SqsPoller implements AutoCloseable {
     /** Messages listed in batchItemFailures (or in a failed batch): left for a later receive. */
     public int returned() {
         return returned.get();
+    }
+
+    /** Every non-empty batch so far, in the order their invocations ended. */
+    public List<Batch> history() {
+        return List.copyOf(history);
     }
 
     /** Function errors and poller errors; a correct worker has none. */
