@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 /**
  * A burst through the queue into a ChartMogul that enforces its account limits: the scaled version of the
  * 10,000-update benchmark ({@link BurstBenchmark}). Two worker containers whose limiters together stay under
- * 40 requests a second: everything applied, and ChartMogul never had to answer 429.
+ * 40 requests a second: everything applied, and ChartMogul never had to answer 429 (nor 503).
  */
 class BurstTest {
     /**
-     * Two containers at 18/s: at most 19 in any second each as sent, 38 together, which leaves room for requests
-     * that leave a container evenly spaced and reach ChartMogul bunched.
+     * template.yaml's share for MaxWorkerConcurrency 2: 36/2. At most 19 in any second each as sent, 38
+     * together, which leaves room for requests that leave a container evenly spaced and reach ChartMogul bunched.
      */
     static final double PER_CONTAINER = 18;
 
