@@ -17,6 +17,8 @@ import dev.attributerelay.mapping.Integration;
 import dev.attributerelay.verify.SignRequest;
 import dev.attributerelay.verify.Signed;
 import dev.attributerelay.mapping.RelayConfig;
+import dev.attributerelay.queue.DeadLetterReplay;
+import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.secrets.LocalSecretSource;
 import dev.attributerelay.secrets.RelaySecrets;
 import dev.attributerelay.secrets.SecretSource;
@@ -36,6 +38,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The command-line tool for local runs. {@code invoke} runs the same handlers a deployed function runs on a
@@ -62,6 +66,11 @@ public final class Cli {
             "      invoke and sam local invoke -e",
             "  check-config [relay.yaml]",
             "      validate a configuration (the bundled one by default); exit 0 when it loads",
+            "  replay --from <dead-letter-queue-url> --to <queue-url> [--max N] [--dry-run]",
+            "      queued mode: move dead-letter messages back to the update queue once the cause is fixed (same",
+            "      body and message group, a fresh deduplication id; deleted from the dead-letter queue only after",
+            "      the send succeeded). --dry-run lists them and moves nothing. AWS credentials, region and endpoint",
+            "      (AWS_ENDPOINT_URL_SQS) come from the SDK's usual environment.",
             "",
             "environment: RELAY_CONFIG, RELAY_SECRETS, CHARTMOGUL_SECRET_ID, CHARTMOGUL_API_URL (see README)");
 
@@ -87,6 +96,8 @@ public final class Cli {
                     return sign(Options.parse(args, 1), env, out, err);
                 case "check-config":
                     return checkConfig(args.length > 1 ? args[1] : null, env, out, err);
+                case "replay":
+                    return replay(Options.parse(args, 1), out, err);
                 default:
                     err.println("unknown command '" + args[0] + "'\n\n" + USAGE);
                     return 64;
@@ -236,6 +247,22 @@ public final class Cli {
         return false;
     }
 
+    static int replay(Options o, PrintStream out, PrintStream err) {
+        if (o.from == null || o.to == null || !o.positional.isEmpty()) {
+            throw new UsageException("replay takes --from <dead-letter-queue-url> and --to <queue-url>");
+        }
+        if (o.from.equals(o.to)) {
+            throw new UsageException("--from and --to name the same queue");
+        }
+        try (SqsClient sqs = SqsUpdateQueue.defaultClient()) {
+            DeadLetterReplay.Result r = new DeadLetterReplay(sqs).replay(o.from, o.to, o.max, o.dryRun, out);
+            return r.failed() == 0 ? 0 : 1;
+        } catch (SdkException e) {
+            err.println("cannot reach SQS: " + e.getMessage());
+            return 69;
+        }
+    }
+
     static int checkConfig(String file, Map<String, String> env, PrintStream out, PrintStream err) {
         RelayConfig config = file != null ? ConfigLoader.load(Path.of(file)) : ConfigLoader.fromEnvironment(env);
         config.integrations().values().forEach(i -> out.println(config.file() + ": integration '" + i.name() + "': "
@@ -311,6 +338,9 @@ public final class Cli {
         final Map<String, String> headers = new java.util.LinkedHashMap<>();
         int port = 3000;
         boolean hostAny;
+        String from;
+        String to;
+        int max = Integer.MAX_VALUE;
         final Map<String, String> extra = new HashMap<>();
 
         static Options parse(String[] args, int from) {
@@ -350,6 +380,22 @@ public final class Cli {
                         break;
                     case "--host-any":
                         o.hostAny = true;
+                        break;
+                    case "--from":
+                        o.from = value(args, ++i, a);
+                        break;
+                    case "--to":
+                        o.to = value(args, ++i, a);
+                        break;
+                    case "--max":
+                        try {
+                            o.max = Integer.parseInt(value(args, ++i, a));
+                        } catch (NumberFormatException e) {
+                            throw new UsageException("--max takes a number");
+                        }
+                        if (o.max < 1) {
+                            throw new UsageException("--max takes a number above 0");
+                        }
                         break;
                     case "--clock":
                         o.clock = value(args, ++i, a);
