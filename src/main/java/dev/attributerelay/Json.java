@@ -30,6 +30,21 @@ public final class Json {
                 .build());
     }
 
+    /**
+     * Reads Lambda event envelopes. A synchronous invocation carries at most 6 MB, and the request body is one
+     * string inside it, often longer than a payload's strings may be: the envelope must still be read, so that
+     * an oversized body answers 413 rather than "not JSON". Nesting stays bounded as for payloads.
+     */
+    public static final ObjectMapper EVENTS = JsonMapper.builder().build();
+
+    static {
+        EVENTS.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(200)
+                .maxNumberLength(1000)
+                .maxStringLength(6 * 1024 * 1024)
+                .build());
+    }
+
     private Json() {
     }
 

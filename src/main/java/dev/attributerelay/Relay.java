@@ -95,6 +95,11 @@ public final class Relay {
         log.outcome(new Meter().entry(null, new Handled(eventId, null, h.outcome), null, lambdaRequestId, "eventbridge"));
     }
 
+    /** Logs a webhook event too malformed to reach the pipeline. */
+    public void logUnreadable(Outcome outcome, String lambdaRequestId) {
+        log.outcome(new Meter().entry(null, Handled.of(outcome), null, lambdaRequestId, "webhook"));
+    }
+
     private Handled handleWebhook(Integration integration, Inbound in, Deadline deadline) {
         if (integration == null) {
             return Handled.of(new Outcome.Rejected(Failure.UNKNOWN_INTEGRATION,

@@ -19,6 +19,8 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,13 +39,33 @@ import org.junit.jupiter.api.Test;
 
 /**
  * template.yaml against AWS SAM's own JSON schema (shared/sam/sam.schema.json), so a misspelled property or a
- * wrong type fails the build instead of the deploy; plus the facts the schema cannot know (handlers, jar, limits).
+ * wrong type fails the build instead of the deploy; plus the facts the schema cannot know: handlers, jar, Lambda's
+ * limits, references that resolve under every condition, queued mode's queue and worker, ChartMogul's rate and
+ * connection budget in every setting the parameters allow, the alarms, and SnapStart through the alias. Each check
+ * returns a list of problems, and a negative test shows it can fail.
  */
 class SamTemplateTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path TEMPLATE = Path.of("template.yaml");
     /** HTTP API's integration timeout, which a function behind it must stay under. */
     private static final int HTTP_API_TIMEOUT_SECONDS = 30;
+    /** ChartMogul's limits per account: requests a second (429 beyond) and parallel connections (503 beyond). */
+    private static final double CHARTMOGUL_RATE = 40;
+    private static final int CHARTMOGUL_CONNECTIONS = 20;
+    /** The share of them the template plans for: 10% is left for the account's other API users and bursts. */
+    private static final double PLANNED_RATE = 0.9 * CHARTMOGUL_RATE;
+    private static final int PLANNED_CONNECTIONS = 18;
+    private static final int SQS_MAX_RETENTION_SECONDS = 1_209_600;
+    private static final int SQS_MAX_VISIBILITY_SECONDS = 43_200;
+    /**
+     * The one setting whose ChartMogul callers have no bound on their containers, documented in template.yaml as
+     * best effort: each container keeps the app's rate, 429s are retried, then answered 503 + Retry-After.
+     */
+    private static final Map<String, String> BEST_EFFORT = Map.of("DeliveryMode", "direct",
+            "DirectConcurrency", "unreserved");
+    /** Sample values for the parameters without a default: realistic lengths, for VersionDescription's limit. */
+    private static final Map<String, String> REQUIRED_PARAMETERS = Map.of("ChartMogulSecretArn",
+            "arn:aws:secretsmanager:eu-central-1:123456789012:secret:attribute-relay/production-AbCdEf");
 
     private static ObjectNode template;
     private static SamSchema sam;
@@ -289,6 +311,245 @@ class SamTemplateTest {
                 .hasMessageContaining("!Reff");
     }
 
+    // ---- queued mode: the update queue and its worker
+
+    @Test
+    void queuedModeHasAFifoQueueWithADeadLetterQueueAndAWorkerThatReportsPartialFailures() {
+        assertThat(queueProblems(template)).isEmpty();
+    }
+
+    @Test
+    void queueOnlyExistsInQueuedMode() {
+        Stack direct = new Stack(template, Map.of("DeliveryMode", "direct"));
+        Stack queued = new Stack(template, Map.of("DeliveryMode", "queued"));
+        String worker = worker(template);
+        String queue = workerQueue(template);
+        assertThat(direct.exists(template.at("/Resources/" + worker))).isFalse();
+        assertThat(direct.exists(template.at("/Resources/" + queue))).isFalse();
+        assertThat(queued.exists(template.at("/Resources/" + worker))).isTrue();
+        assertThat(queued.exists(template.at("/Resources/" + queue))).isTrue();
+        for (String fn : functions(template).keySet()) {
+            if (!fn.equals(worker)) {
+                assertThat(environment(direct, fn).has("RELAY_QUEUE_URL")).as("%s in direct mode", fn).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void visibilityTimeoutShorterThanSixWorkerTimeoutsIsCaught() {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) broken.at("/Resources/" + workerQueue(template) + "/Properties")).put("VisibilityTimeout", 300);
+
+        assertThat(queueProblems(broken)).anySatisfy(p -> assertThat(p).contains("VisibilityTimeout"));
+    }
+
+    @Test
+    void standardDeadLetterQueueForAFifoQueueIsCaught() {
+        ObjectNode broken = template.deepCopy();
+        String dlq = broken.at("/Resources/" + workerQueue(template)
+                + "/Properties/RedrivePolicy/deadLetterTargetArn/Fn::GetAtt/0").asText();
+        ((ObjectNode) broken.at("/Resources/" + dlq + "/Properties")).remove("FifoQueue");
+
+        assertThat(queueProblems(broken)).anySatisfy(p -> assertThat(p).contains(dlq).contains("FIFO"));
+    }
+
+    @Test
+    void redriveLimitThatOutlivesTheRetentionIsCaught() {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) broken.at("/Resources/" + workerQueue(template) + "/Properties/RedrivePolicy"))
+                .put("maxReceiveCount", 30);
+
+        assertThat(queueProblems(broken)).anySatisfy(p -> assertThat(p).contains("maxReceiveCount"));
+    }
+
+    @Test
+    void workerWithoutPartialBatchResponsesIsCaught() {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) eventOfType(broken.at("/Resources/" + worker(template)), "SQS").get("Properties"))
+                .remove("FunctionResponseTypes");
+
+        assertThat(queueProblems(broken)).anySatisfy(p -> assertThat(p).contains("ReportBatchItemFailures"));
+    }
+
+    @Test
+    void contentBasedDeduplicationIsCaught() {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) broken.at("/Resources/" + workerQueue(template) + "/Properties"))
+                .put("ContentBasedDeduplication", true);
+
+        assertThat(queueProblems(broken)).anySatisfy(p -> assertThat(p).contains("ContentBasedDeduplication"));
+    }
+
+    // ---- ChartMogul's limits: containers x CHARTMOGUL_RATE_LIMIT, in every mode the parameters allow
+
+    @Test
+    void everySettingKeepsTheAccountUnderChartMogulsLimits() {
+        assertThat(budgetProblems(template)).isEmpty();
+    }
+
+    @Test
+    void theDefaultQueuedSettingUsesMostOfTheBudget() {
+        Stack queued = new Stack(template, Map.of("DeliveryMode", "queued"));
+        List<Caller> callers = callers(template, queued);
+        assertThat(callers).extracting(Caller::function).containsExactly(worker(template));
+        Caller worker = callers.get(0);
+        assertThat(worker.concurrency()).isBetween(2, CHARTMOGUL_CONNECTIONS);
+        assertThat(worker.concurrency() * worker.rate()).isBetween(0.9 * PLANNED_RATE, PLANNED_RATE);
+    }
+
+    @Test
+    void aMappingRowOverTheBudgetIsCaught() {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) broken.at("/Mappings/WorkerRate/10")).put("PerContainer", "4");
+
+        assertThat(budgetProblems(broken)).anySatisfy(p -> assertThat(p).contains("MaxWorkerConcurrency=10")
+                .contains(worker(template)).contains("40"));
+    }
+
+    @Test
+    void aRateTheAppCannotReadIsCaught() {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) broken.at("/Mappings/WorkerRate/5")).put("PerContainer", "7,2");
+
+        assertThat(budgetProblems(broken)).anySatisfy(p -> assertThat(p).contains("7,2"));
+    }
+
+    @Test
+    void anAllowedValueWithoutAMappingRowIsCaught() {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) broken.at("/Mappings/WorkerRate")).remove("13");
+
+        assertThat(budgetProblems(broken)).anySatisfy(p -> assertThat(p).contains("WorkerRate").contains("13"));
+        assertThat(referenceProblems(broken)).anySatisfy(p -> assertThat(p).contains("WorkerRate").contains("13"));
+    }
+
+    @Test
+    void aWorkerWithoutMaximumConcurrencyIsCaught() {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) eventOfType(broken.at("/Resources/" + worker(template)), "SQS").get("Properties"))
+                .remove("ScalingConfig");
+
+        assertThat(budgetProblems(broken)).anySatisfy(p -> assertThat(p).contains("DeliveryMode=queued")
+                .contains(worker(template)).contains("no bound"));
+    }
+
+    @Test
+    void queuedModeWhereTheWebhookFunctionStillCallsChartMogulIsCaught() {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) broken.at("/Globals/Function/Environment/Variables")).remove("RELAY_QUEUE_URL");
+
+        assertThat(budgetProblems(broken)).anySatisfy(p -> assertThat(p).contains("DeliveryMode=queued")
+                .contains("ApiGatewayFunction"));
+    }
+
+    // ---- alarms
+
+    @Test
+    void alarmsWatchTheDeadLetterQueuesTheWorkerAndTheQueueAge() {
+        assertThat(alarmProblems(template)).isEmpty();
+    }
+
+    @Test
+    void alarmsNotifyOnlyWhenAskedTo() {
+        for (Map.Entry<String, JsonNode> alarm : resourcesOfType(template, "AWS::CloudWatch::Alarm").entrySet()) {
+            Stack silent = new Stack(template, Map.of("DeliveryMode", "queued"));
+            assertThat(silent.resolve(alarm.getValue().at("/Properties/AlarmActions"))).as(alarm.getKey()).isEmpty();
+            Stack mailed = new Stack(template, Map.of("DeliveryMode", "queued", "AlarmEmail", "ops@example.com"));
+            JsonNode actions = mailed.resolve(alarm.getValue().at("/Properties/AlarmActions"));
+            assertThat(actions).as(alarm.getKey()).hasSize(1);
+            String topic = actions.get(0).path("Ref").asText();
+            assertThat(template.at("/Resources/" + topic + "/Type").asText()).isEqualTo("AWS::SNS::Topic");
+            assertThat(mailed.resolve(template.at("/Resources/" + topic + "/Properties/Subscription/0/Endpoint"))
+                    .asText()).isEqualTo("ops@example.com");
+            Stack paged = new Stack(template, Map.of("DeliveryMode", "queued",
+                    "AlarmTopicArn", "arn:aws:sns:eu-central-1:123456789012:pager"));
+            assertThat(paged.resolve(alarm.getValue().at("/Properties/AlarmActions")))
+                    .extracting(JsonNode::asText).containsExactly("arn:aws:sns:eu-central-1:123456789012:pager");
+        }
+    }
+
+    @Test
+    void missingDeadLetterAlarmIsCaught() {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) broken.get("Resources")).remove("UpdateDeadLetterQueueAlarm");
+
+        assertThat(alarmProblems(broken)).anySatisfy(p -> assertThat(p).contains("ApproximateNumberOfMessagesVisible"));
+    }
+
+    @Test
+    void alarmOnTheWrongQueueIsCaught() throws IOException {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) broken.at("/Resources/UpdateQueueAgeAlarm/Properties/Dimensions/0"))
+                .set("Value", json("{\"Fn::GetAtt\": [\"FailedEventsQueue\", \"QueueName\"]}"));
+
+        assertThat(alarmProblems(broken)).anySatisfy(p -> assertThat(p).contains("ApproximateAgeOfOldestMessage"));
+    }
+
+    // ---- SnapStart and the alias
+
+    @Test
+    void snapStartIsAParameterAndEveryParameterChangePublishesAVersion() {
+        assertThat(snapStartProblems(template)).isEmpty();
+    }
+
+    @Test
+    void versionDescriptionMissingAParameterIsCaught() throws IOException {
+        ObjectNode broken = template.deepCopy();
+        ObjectNode props = (ObjectNode) broken.at("/Resources/" + worker(template) + "/Properties");
+        props.set("VersionDescription", json("{\"Fn::Sub\": \"mode=${DeliveryMode} snapstart=${SnapStart}\"}"));
+
+        assertThat(snapStartProblems(broken)).anySatisfy(p -> assertThat(p).contains(worker(template))
+                .contains("MaxWorkerConcurrency"));
+    }
+
+    @Test
+    void snapStartThatIgnoresItsParameterIsCaught() {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) broken.at("/Globals/Function/SnapStart")).put("ApplyOn", "PublishedVersions");
+
+        assertThat(snapStartProblems(broken)).anySatisfy(p -> assertThat(p).contains("SnapStart=off"));
+    }
+
+    @Test
+    void conditionalAliasIsCaught() throws IOException {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) broken.at("/Globals/Function"))
+                .set("AutoPublishAlias", json("{\"Fn::If\": [\"SnapStartOn\", \"live\", "
+                        + "{\"Ref\": \"AWS::NoValue\"}]}"));
+
+        assertThat(snapStartProblems(broken)).anySatisfy(p -> assertThat(p).contains("AutoPublishAlias"));
+    }
+
+    // ---- references that only resolve under a condition
+
+    @Test
+    void refToAResourceOutsideItsConditionIsCaught() throws IOException {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) broken.at("/Globals/Function/Environment/Variables"))
+                .set("RELAY_QUEUE_URL", json("{\"Ref\": \"UpdateQueue\"}"));
+
+        assertThat(referenceProblems(broken)).anySatisfy(p -> assertThat(p).contains("UpdateQueue").contains("Queued"));
+    }
+
+    @Test
+    void misspelledResourceConditionIsCaught() {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) broken.at("/Resources/" + worker(template))).put("Condition", "Queueed");
+
+        assertThat(referenceProblems(broken)).anySatisfy(p -> assertThat(p).contains("Queueed"));
+    }
+
+    @Test
+    void misspelledMappingIsCaught() throws IOException {
+        ObjectNode broken = template.deepCopy();
+        ((ObjectNode) broken.at("/Resources/" + worker(template) + "/Properties/Environment/Variables"))
+                .set("CHARTMOGUL_RATE_LIMIT",
+                        json("{\"Fn::FindInMap\": [\"WorkerRates\", {\"Ref\": \"MaxWorkerConcurrency\"}, "
+                                + "\"PerContainer\"]}"));
+
+        assertThat(referenceProblems(broken)).anySatisfy(p -> assertThat(p).contains("WorkerRates"));
+    }
+
     // ---- checks, as lists of problems so the negative tests can show each one bites
 
     /** Every AWS::Serverless::* resource against its own definition in SAM's schema, and Globals against its. */
@@ -340,59 +601,771 @@ class SamTemplateTest {
         return problems;
     }
 
-    /** Ref, GetAtt, Sub and condition names that point at nothing: typos the schema cannot see. */
-    static List<String> referenceProblems(JsonNode template) {
-        Set<String> names = new HashSet<>(Set.of("AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue",
-                "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"));
-        template.path("Parameters").fieldNames().forEachRemaining(names::add);
-        template.path("Resources").fieldNames().forEachRemaining(names::add);
-        // SAM names the resources an event generates <function><event> (e.g. the EventBridge rule)
-        functions(template).forEach((fn, resource) ->
-                resource.at("/Properties/Events").fieldNames().forEachRemaining(e -> names.add(fn + e)));
-        Set<String> conditions = new HashSet<>();
-        template.path("Conditions").fieldNames().forEachRemaining(conditions::add);
-
+    /**
+     * Queued mode's queue and worker: FIFO with the app's own deduplication ids, a FIFO dead-letter queue reached
+     * before any message can expire, a visibility timeout of six worker timeouts, partial batch responses, and the
+     * policies the two sides need.
+     */
+    static List<String> queueProblems(JsonNode template) {
         List<String> problems = new ArrayList<>();
-        walk(template, "", (path, node) -> {
-            if (!node.isObject() || node.size() != 1) {
+        Stack queued = new Stack(template, Map.of("DeliveryMode", "queued"));
+        List<String> workers = new ArrayList<>();
+        functions(template).forEach((name, fn) -> {
+            if (queued.exists(fn) && hasEventOfType(fn, "SQS")) {
+                workers.add(name);
+            }
+        });
+        if (workers.size() != 1) {
+            problems.add("queued mode needs exactly one function with an SQS event, found " + workers);
+            return problems;
+        }
+        String worker = workers.get(0);
+        JsonNode fn = template.at("/Resources/" + worker);
+        JsonNode event = queued.resolve(eventOfType(fn, "SQS").path("Properties"));
+        String queue = event.at("/Queue/Fn::GetAtt/0").asText();
+        JsonNode q = queued.resolve(template.at("/Resources/" + queue + "/Properties"));
+        if (!"AWS::SQS::Queue".equals(template.at("/Resources/" + queue + "/Type").asText())) {
+            problems.add(worker + ": the SQS event's Queue must be !GetAtt <an AWS::SQS::Queue>.Arn, is "
+                    + event.get("Queue"));
+            return problems;
+        }
+        if (!q.path("FifoQueue").asBoolean(false)) {
+            problems.add(queue + ": must be a FIFO queue (one customer's updates in order)");
+        }
+        if (q.path("ContentBasedDeduplication").asBoolean(false)) {
+            problems.add(queue + ": ContentBasedDeduplication must be false: the app sets MessageDeduplicationId");
+        }
+        int retention = q.path("MessageRetentionPeriod").asInt(345_600);
+        if (retention != SQS_MAX_RETENTION_SECONDS) {
+            problems.add(queue + ": MessageRetentionPeriod must be SQS's maximum, 14 days, is " + retention);
+        }
+        int timeout = effective(template, fn, "Timeout").asInt();
+        int visibility = q.path("VisibilityTimeout").asInt(30);
+        if (visibility < 6 * timeout) {
+            problems.add(queue + ": VisibilityTimeout " + visibility + " s must be at least 6 x the worker's Timeout ("
+                    + timeout + " s)");
+        }
+        JsonNode redrive = q.path("RedrivePolicy");
+        String dlq = redrive.at("/deadLetterTargetArn/Fn::GetAtt/0").asText();
+        int maxReceives = redrive.path("maxReceiveCount").asInt(0);
+        if (dlq.isEmpty() || !"AWS::SQS::Queue".equals(template.at("/Resources/" + dlq + "/Type").asText())) {
+            problems.add(queue + ": RedrivePolicy.deadLetterTargetArn must be !GetAtt <an AWS::SQS::Queue>.Arn");
+        } else {
+            JsonNode d = queued.resolve(template.at("/Resources/" + dlq + "/Properties"));
+            if (!d.path("FifoQueue").asBoolean(false)) {
+                problems.add(dlq + ": a FIFO queue's dead-letter queue must be FIFO too");
+            }
+            if (d.path("MessageRetentionPeriod").asInt(345_600) != SQS_MAX_RETENTION_SECONDS) {
+                problems.add(dlq + ": MessageRetentionPeriod must be 14 days: time for a person to fix and replay");
+            }
+        }
+        // whatever delay the worker sets (SQS caps a visibility timeout at 12 h), the receives run out, and the
+        // message moves to the dead-letter queue, before the queue's retention could delete it
+        if (maxReceives < 1 || (long) maxReceives * SQS_MAX_VISIBILITY_SECONDS >= retention) {
+            problems.add(queue + ": RedrivePolicy.maxReceiveCount " + maxReceives + " x SQS's 12 h longest visibility "
+                    + "must end before the retention (" + retention + " s), or a message expires instead of reaching "
+                    + "the dead-letter queue");
+        }
+        if (event.path("BatchSize").asInt(10) > 10) {
+            problems.add(worker + ": BatchSize above 10 is not allowed on a FIFO queue");
+        }
+        boolean reports = false;
+        for (JsonNode t : event.path("FunctionResponseTypes")) {
+            reports |= "ReportBatchItemFailures".equals(t.asText());
+        }
+        if (!reports) {
+            problems.add(worker + ": the SQS event needs FunctionResponseTypes [ReportBatchItemFailures], or one "
+                    + "failed update returns the whole batch");
+        }
+        if (!hasPolicy(queued, fn, "SQSPollerPolicy", queue)) {
+            problems.add(worker + ": needs SQSPollerPolicy on " + queue + " (ChangeMessageVisibility delays failures)");
+        }
+        if (!queue.equals(environment(queued, worker).path("RELAY_QUEUE_URL").path("Ref").asText())) {
+            problems.add(worker + ": RELAY_QUEUE_URL must be !Ref " + queue + " (ChangeMessageVisibility needs it)");
+        }
+        functions(template).forEach((name, other) -> {
+            if (name.equals(worker) || !queued.exists(other)) {
                 return;
             }
-            String key = node.fieldNames().next();
-            JsonNode arg = node.get(key);
-            switch (key) {
-                case "Ref" -> require(names, arg.asText(), path, problems);
-                case "Fn::GetAtt" -> require(names, arg.path(0).asText(), path, problems);
-                case "Fn::Sub" -> {
-                    String text = arg.isArray() ? arg.path(0).asText() : arg.asText();
-                    Set<String> local = new HashSet<>(names);
-                    if (arg.isArray()) {
-                        arg.path(1).fieldNames().forEachRemaining(local::add);
-                    }
-                    Matcher m = Pattern.compile("\\$\\{([^!}][^}]*)}").matcher(text);
-                    while (m.find()) {
-                        require(local, m.group(1).split("\\.")[0], path, problems);
-                    }
-                }
-                case "Fn::If" -> require(conditions, arg.path(0).asText(), path, problems);
-                case "Condition" -> {
-                    if (arg.isTextual() && path.contains("Fn::")) {
-                        require(conditions, arg.asText(), path, problems);
-                    }
-                }
-                default -> {
-                }
+            if (!queue.equals(environment(queued, name).path("RELAY_QUEUE_URL").path("Ref").asText())) {
+                problems.add(name + ": in queued mode RELAY_QUEUE_URL must be !Ref " + queue);
+            }
+            if (!hasPolicy(queued, other, "SQSSendMessagePolicy", queue)) {
+                problems.add(name + ": in queued mode needs SQSSendMessagePolicy on " + queue);
             }
         });
         return problems;
     }
 
-    private static void require(Set<String> declared, String name, String path, List<String> problems) {
-        if (!declared.contains(name)) {
-            problems.add(path + ": " + name + " is not declared in template.yaml");
+    private static boolean hasPolicy(Stack stack, JsonNode function, String policyTemplate, String queue) {
+        for (JsonNode p : stack.resolve(function.at("/Properties/Policies"))) {
+            if (queue.equals(p.path(policyTemplate).at("/QueueName/Fn::GetAtt/0").asText())
+                    && "QueueName".equals(p.path(policyTemplate).at("/QueueName/Fn::GetAtt/1").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A function that calls ChartMogul: its per-container rate and how many containers may run (null: no bound). */
+    record Caller(String function, double rate, Integer concurrency) {
+    }
+
+    /**
+     * For every combination of the parameters' allowed values: the functions that call ChartMogul, each container's
+     * CHARTMOGUL_RATE_LIMIT and the containers that may run at once. Together they stay under the planned share of
+     * ChartMogul's 40 requests/s and 20 connections, and use most of it. The one setting allowed no bound is
+     * {@link #BEST_EFFORT}, which the template documents as such.
+     */
+    static List<String> budgetProblems(JsonNode template) {
+        List<String> problems = new ArrayList<>();
+        for (Map<String, String> assignment : assignments(template)) {
+            Stack stack = new Stack(template, assignment);
+            String label = label(assignment);
+            List<Caller> callers;
+            try {
+                callers = callers(template, stack);
+            } catch (IllegalStateException e) {
+                problems.add(label + ": " + e.getMessage());
+                continue;
+            }
+            if (callers.isEmpty()) {
+                problems.add(label + ": no function calls ChartMogul");
+                continue;
+            }
+            boolean bounded = true;
+            double rate = 0;
+            int connections = 0;
+            for (Caller c : callers) {
+                if (c.concurrency() == null) {
+                    bounded = false;
+                    if (!assignment.entrySet().containsAll(BEST_EFFORT.entrySet())) {
+                        problems.add(label + ": " + c.function() + " calls ChartMogul with no bound on its containers");
+                    }
+                } else {
+                    rate += c.concurrency() * c.rate();
+                    connections += c.concurrency();
+                }
+            }
+            if (!bounded) {
+                continue;
+            }
+            String sum = callers.stream().map(c -> c.function() + " " + c.concurrency() + " x " + c.rate())
+                    .reduce((a, b) -> a + " + " + b).orElse("");
+            if (rate > PLANNED_RATE + 1e-9) {
+                problems.add(label + ": " + sum + " = " + round(rate) + " requests/s, over the planned "
+                        + round(PLANNED_RATE) + " of ChartMogul's " + round(CHARTMOGUL_RATE));
+            } else if (rate < 0.9 * PLANNED_RATE) {
+                problems.add(label + ": " + sum + " = " + round(rate) + " requests/s leaves most of the planned "
+                        + round(PLANNED_RATE) + " unused");
+            }
+            if (connections > PLANNED_CONNECTIONS) {
+                problems.add(label + ": " + connections + " containers may hold a connection each, over the planned "
+                        + PLANNED_CONNECTIONS + " of ChartMogul's " + CHARTMOGUL_CONNECTIONS);
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * The functions that call ChartMogul in this stack: every function but those that send to the queue instead
+     * (RELAY_QUEUE_URL set, no SQS event: the worker only uses the URL to delay failures).
+     */
+    static List<Caller> callers(JsonNode template, Stack stack) {
+        List<Caller> callers = new ArrayList<>();
+        functions(template).forEach((name, fn) -> {
+            if (!stack.exists(fn)) {
+                return;
+            }
+            JsonNode env = environment(stack, name);
+            boolean worker = hasEventOfType(fn, "SQS");
+            if (!worker && env.has("RELAY_QUEUE_URL")) {
+                return;
+            }
+            String text = env.path("CHARTMOGUL_RATE_LIMIT").asText(null);
+            if (text == null || !text.matches("\\d+(\\.\\d+)?")) {
+                throw new IllegalStateException(name + ": CHARTMOGUL_RATE_LIMIT must be a number the app reads "
+                        + "(requests/s), is " + env.path("CHARTMOGUL_RATE_LIMIT"));
+            }
+            double rate = Double.parseDouble(text);
+            if (!(rate > 0 && rate <= CHARTMOGUL_RATE)) {
+                throw new IllegalStateException(name + ": CHARTMOGUL_RATE_LIMIT " + text + " is outside the app's "
+                        + "range (above 0, at most 40)");
+            }
+            JsonNode limit = worker
+                    ? stack.resolve(eventOfType(fn, "SQS").at("/Properties/ScalingConfig/MaximumConcurrency"))
+                    : stack.resolve(fn.at("/Properties/ReservedConcurrentExecutions"));
+            Integer concurrency = null;
+            if (limit != null && !limit.isMissingNode()) {
+                if (!limit.asText().matches("\\d+")) {
+                    throw new IllegalStateException(name + ": concurrency must be a whole number, is " + limit);
+                }
+                concurrency = Integer.parseInt(limit.asText());
+                if (worker && (concurrency < 2 || concurrency > 1000)) {
+                    throw new IllegalStateException(name + ": MaximumConcurrency " + concurrency
+                            + " is outside SQS's range 2..1000");
+                }
+            }
+            callers.add(new Caller(name, rate, concurrency));
+        });
+        return callers;
+    }
+
+    /**
+     * Alarms, in queued mode: the update queue's dead-letter queue and the EventBridge failed-events queue not
+     * empty, the worker's errors, and the age of the update queue's oldest message against a parameter.
+     */
+    static List<String> alarmProblems(JsonNode template) {
+        List<String> problems = new ArrayList<>();
+        Stack queued = new Stack(template, Map.of("DeliveryMode", "queued"));
+        String worker = worker(template);
+        String queue = workerQueue(template);
+        String dlq = template.at("/Resources/" + queue + "/Properties/RedrivePolicy/deadLetterTargetArn/Fn::GetAtt/0")
+                .asText();
+        String failedEvents = eventOfType(template.at("/Resources/EventBridgeFunction"), "EventBridgeRule")
+                .at("/Properties/DeadLetterConfig/Arn/Fn::GetAtt/0").asText();
+        List<JsonNode> alarms = new ArrayList<>();
+        resourcesOfType(template, "AWS::CloudWatch::Alarm").forEach((name, alarm) -> {
+            if (queued.exists(alarm)) {
+                alarms.add(queued.resolve(alarm.get("Properties")));
+            }
+        });
+        requireAlarm(alarms, "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName",
+                v -> v.equals(getAtt(dlq, "QueueName")), false, "the update dead-letter queue " + dlq, problems);
+        requireAlarm(alarms, "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName",
+                v -> v.equals(getAtt(failedEvents, "QueueName")), false,
+                "the EventBridge failed-events queue " + failedEvents, problems);
+        requireAlarm(alarms, "AWS/Lambda", "Errors", "FunctionName",
+                v -> v.equals(JSON.createObjectNode().put("Ref", worker)), false, "the worker " + worker, problems);
+        requireAlarm(alarms, "AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName",
+                v -> v.equals(getAtt(queue, "QueueName")), true, "the update queue " + queue, problems);
+        return problems;
+    }
+
+    private static void requireAlarm(List<JsonNode> alarms, String namespace, String metric, String dimension,
+                                     java.util.function.Predicate<JsonNode> watched, boolean thresholdParameter,
+                                     String what, List<String> problems) {
+        for (JsonNode a : alarms) {
+            JsonNode dims = a.path("Dimensions");
+            if (namespace.equals(a.path("Namespace").asText()) && metric.equals(a.path("MetricName").asText())
+                    && dims.size() == 1 && dimension.equals(dims.get(0).path("Name").asText())
+                    && watched.test(dims.get(0).path("Value"))
+                    && "GreaterThanThreshold".equals(a.path("ComparisonOperator").asText())
+                    && (thresholdParameter ? a.path("Threshold").isTextual() : a.path("Threshold").asDouble(-1) == 0)) {
+                return;
+            }
+        }
+        problems.add("no alarm on " + namespace + " " + metric + " of " + what
+                + (thresholdParameter ? " above a parameter's threshold" : " above 0"));
+    }
+
+    private static JsonNode getAtt(String resource, String attribute) {
+        ObjectNode node = JSON.createObjectNode();
+        node.putArray("Fn::GetAtt").add(resource).add(attribute);
+        return node;
+    }
+
+    /**
+     * SnapStart through the alias: every function publishes versions behind a literal AutoPublishAlias (SAM cannot
+     * switch it by condition); SnapStart.ApplyOn follows the SnapStart parameter; and, because SAM names versions by
+     * the literal template, every parameter reaching a function's versioned configuration is in its
+     * VersionDescription (create-only: a change publishes a new version the alias moves to), which fits Lambda's 256.
+     */
+    static List<String> snapStartProblems(JsonNode template) {
+        List<String> problems = new ArrayList<>();
+        Stack on = new Stack(template, Map.of("SnapStart", "on"));
+        Stack off = new Stack(template, Map.of("SnapStart", "off"));
+        Map<String, String> longest = new HashMap<>();
+        template.path("Parameters").properties().forEach(p -> p.getValue().path("AllowedValues").forEach(v -> {
+            if (v.asText().length() > longest.getOrDefault(p.getKey(), "").length()) {
+                longest.put(p.getKey(), v.asText());
+            }
+        }));
+        Stack wordy = new Stack(template, longest);
+        functions(template).forEach((name, fn) -> {
+            JsonNode props = mergedProperties(template, fn);
+            JsonNode alias = props.path("AutoPublishAlias");
+            if (!alias.isTextual() || !alias.asText().matches("(?!^[0-9]+$)[A-Za-z0-9_-]+")) {
+                problems.add(name + ": AutoPublishAlias must be a literal alias name (SAM takes no condition "
+                        + "there), is " + alias);
+            }
+            String applyOn = on.resolve(props.at("/SnapStart/ApplyOn")) == null ? ""
+                    : on.resolve(props.at("/SnapStart/ApplyOn")).asText();
+            if (!"PublishedVersions".equals(applyOn)) {
+                problems.add(name + ": with SnapStart=on, SnapStart.ApplyOn must be PublishedVersions, is " + applyOn);
+            }
+            JsonNode offValue = off.resolve(props.at("/SnapStart/ApplyOn"));
+            if (offValue != null && !offValue.isMissingNode() && !"None".equals(offValue.asText())) {
+                problems.add(name + ": with SnapStart=off, SnapStart.ApplyOn must be None, is " + offValue.asText());
+            }
+            JsonNode description = fn.at("/Properties/VersionDescription");
+            String sub = description.path("Fn::Sub").asText("");
+            Set<String> named = new HashSet<>();
+            Matcher m = Pattern.compile("\\$\\{([^!}][^}]*)}").matcher(sub);
+            while (m.find()) {
+                named.add(m.group(1));
+            }
+            Set<String> reaching = versionedParameters(template, props);
+            reaching.removeAll(named);
+            if (!reaching.isEmpty()) {
+                problems.add(name + ": VersionDescription must name every parameter that reaches the function's "
+                        + "configuration, or changing it leaves the alias on the old version; missing " + reaching);
+            }
+            JsonNode rendered = wordy.resolve(description);
+            if (rendered == null || !rendered.isTextual() || rendered.asText().length() > 256) {
+                problems.add(name + ": VersionDescription must render to at most 256 characters, renders to "
+                        + rendered);
+            }
+        });
+        return problems;
+    }
+
+    /** Properties that belong to the function or its role, not to a published version's configuration. */
+    private static final Set<String> UNVERSIONED = Set.of("Events", "Policies", "ReservedConcurrentExecutions",
+            "EventInvokeConfig", "AutoPublishAlias", "VersionDescription", "Description");
+
+    /** The parameters a function's versioned configuration depends on: through Ref, Sub, FindInMap and conditions. */
+    private static Set<String> versionedParameters(JsonNode template, JsonNode properties) {
+        Set<String> found = new HashSet<>();
+        properties.properties().forEach(e -> {
+            if (!UNVERSIONED.contains(e.getKey())) {
+                collectParameters(template, e.getValue(), found, new HashSet<>());
+            }
+        });
+        return found;
+    }
+
+    private static void collectParameters(JsonNode template, JsonNode node, Set<String> found,
+                                          Set<String> seenConditions) {
+        Set<String> parameters = new HashSet<>();
+        template.path("Parameters").fieldNames().forEachRemaining(parameters::add);
+        walk(node, "", (path, n) -> {
+            if (!n.isObject() || n.size() != 1) {
+                return;
+            }
+            String key = n.fieldNames().next();
+            JsonNode arg = n.get(key);
+            List<String> conditions = new ArrayList<>();
+            switch (key) {
+                case "Ref" -> {
+                    if (parameters.contains(arg.asText())) {
+                        found.add(arg.asText());
+                    }
+                }
+                case "Fn::Sub" -> {
+                    Matcher m = Pattern.compile("\\$\\{([^!}][^}]*)}").matcher(arg.isArray() ? arg.path(0).asText()
+                            : arg.asText());
+                    while (m.find()) {
+                        if (parameters.contains(m.group(1))) {
+                            found.add(m.group(1));
+                        }
+                    }
+                }
+                case "Fn::If" -> conditions.add(arg.path(0).asText());
+                case "Condition" -> conditions.add(arg.asText());
+                default -> {
+                }
+            }
+            for (String c : conditions) {
+                if (seenConditions.add(c)) {
+                    collectParameters(template, template.at("/Conditions/" + c), found, seenConditions);
+                }
+            }
+        });
+    }
+
+    /**
+     * Ref, GetAtt, Sub, FindInMap and condition names that point at nothing: typos the schema cannot see. A
+     * resource that exists only under a condition may be referred to only where that condition holds (a resource
+     * or output with the same Condition, or the true branch of an Fn::If on it); elsewhere the deploy fails for
+     * the settings where it does not exist.
+     */
+    static List<String> referenceProblems(JsonNode template) {
+        Map<String, String> declared = new HashMap<>(); // name -> the condition it exists under ("" for always)
+        for (String pseudo : List.of("AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition",
+                "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix")) {
+            declared.put(pseudo, "");
+        }
+        template.path("Parameters").fieldNames().forEachRemaining(p -> declared.put(p, ""));
+        template.path("Resources").properties().forEach(e ->
+                declared.put(e.getKey(), e.getValue().path("Condition").asText("")));
+        // SAM names the resources an event generates <function><event> (e.g. the EventBridge rule), and the
+        // function's role <function>Role; they exist when the function does
+        functions(template).forEach((fn, resource) -> {
+            String condition = resource.path("Condition").asText("");
+            resource.at("/Properties/Events").fieldNames().forEachRemaining(e -> declared.put(fn + e, condition));
+            declared.put(fn + "Role", condition);
+        });
+        Set<String> conditions = new HashSet<>();
+        template.path("Conditions").fieldNames().forEachRemaining(conditions::add);
+
+        List<String> problems = new ArrayList<>();
+        References refs = new References(template, declared, conditions, problems);
+        template.properties().forEach(section -> {
+            String path = "/" + section.getKey();
+            if (Set.of("Resources", "Outputs").contains(section.getKey())) {
+                section.getValue().properties().forEach(e -> {
+                    Set<String> holds = new HashSet<>();
+                    JsonNode condition = e.getValue().path("Condition");
+                    if (condition.isTextual()) {
+                        refs.requireCondition(condition.asText(), path + "/" + e.getKey() + "/Condition");
+                        holds.add(condition.asText());
+                    }
+                    refs.check(e.getValue(), path + "/" + e.getKey(), holds);
+                });
+            } else if (!section.getKey().equals("Mappings")) {
+                refs.check(section.getValue(), path, Set.of());
+            }
+        });
+        return problems;
+    }
+
+    private record References(JsonNode template, Map<String, String> declared, Set<String> conditions,
+                              List<String> problems) {
+        private static final Pattern SUB_NAME = Pattern.compile("\\$\\{([^!}][^}]*)}");
+
+        void check(JsonNode node, String path, Set<String> holds) {
+            if (node.isObject() && node.size() == 1) {
+                String key = node.fieldNames().next();
+                JsonNode arg = node.get(key);
+                switch (key) {
+                    case "Ref" -> require(arg.asText(), path, holds);
+                    case "Fn::GetAtt" -> require(arg.path(0).asText(), path, holds);
+                    case "Fn::Sub" -> {
+                        Set<String> local = new HashSet<>();
+                        if (arg.isArray()) {
+                            arg.path(1).fieldNames().forEachRemaining(local::add);
+                        }
+                        Matcher m = SUB_NAME.matcher(arg.isArray() ? arg.path(0).asText() : arg.asText());
+                        while (m.find()) {
+                            String name = m.group(1).split("\\.")[0];
+                            if (!local.contains(name)) {
+                                require(name, path, holds);
+                            }
+                        }
+                    }
+                    case "Fn::If" -> {
+                        String condition = arg.path(0).asText();
+                        requireCondition(condition, path);
+                        Set<String> then = new HashSet<>(holds);
+                        then.add(condition);
+                        check(arg.path(1), path + "/Fn::If/1", then);
+                        check(arg.path(2), path + "/Fn::If/2", holds);
+                        return;
+                    }
+                    case "Fn::FindInMap" -> requireMapping(arg, path);
+                    case "Condition" -> {
+                        if (arg.isTextual()) {
+                            requireCondition(arg.asText(), path);
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            if (node.isObject()) {
+                node.properties().forEach(e -> check(e.getValue(), path + "/" + e.getKey(), holds));
+            } else if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    check(node.get(i), path + "/" + i, holds);
+                }
+            }
+        }
+
+        void require(String name, String path, Set<String> holds) {
+            String condition = declared.get(name);
+            if (condition == null) {
+                problems.add(path + ": " + name + " is not declared in template.yaml");
+            } else if (!condition.isEmpty() && !holds.contains(condition)) {
+                problems.add(path + ": " + name + " exists only when " + condition + " holds, which is not certain "
+                        + "here (give the referring resource Condition: " + condition + ", or use !If ["
+                        + condition + ", ...])");
+            }
+        }
+
+        void requireCondition(String name, String path) {
+            if (!conditions.contains(name)) {
+                problems.add(path + ": condition " + name + " is not declared in template.yaml");
+            }
+        }
+
+        /** The mapping exists, and so does the row for every value its key can take (a literal or a parameter). */
+        void requireMapping(JsonNode arg, String path) {
+            String map = arg.path(0).asText();
+            JsonNode mapping = template.path("Mappings").path(map);
+            if (!mapping.isObject()) {
+                problems.add(path + ": mapping " + map + " is not declared in template.yaml");
+                return;
+            }
+            JsonNode key = arg.path(1);
+            List<String> keys = new ArrayList<>();
+            if (key.isTextual() || key.isNumber()) {
+                keys.add(key.asText());
+            } else if (key.has("Ref") && template.at("/Parameters/" + key.path("Ref").asText()).has("AllowedValues")) {
+                template.at("/Parameters/" + key.path("Ref").asText() + "/AllowedValues")
+                        .forEach(v -> keys.add(v.asText()));
+            } else {
+                problems.add(path + ": the key of Fn::FindInMap " + map + " must be a literal or a parameter with "
+                        + "AllowedValues, so every row can be checked; is " + key);
+                return;
+            }
+            String attribute = arg.path(2).asText();
+            for (String k : keys) {
+                if (mapping.path(k).path(attribute).isMissingNode()) {
+                    problems.add(path + ": mapping " + map + " has no " + k + "/" + attribute);
+                }
+            }
         }
     }
 
     // ---- template helpers
+
+    private static Map<String, JsonNode> resourcesOfType(JsonNode template, String type) {
+        Map<String, JsonNode> found = new LinkedHashMap<>();
+        template.path("Resources").properties().forEach(e -> {
+            if (type.equals(e.getValue().path("Type").asText())) {
+                found.put(e.getKey(), e.getValue());
+            }
+        });
+        return found;
+    }
+
+    /** The function with the SQS event: queued mode's worker. */
+    private static String worker(JsonNode template) {
+        for (Map.Entry<String, JsonNode> fn : functions(template).entrySet()) {
+            if (hasEventOfType(fn.getValue(), "SQS")) {
+                return fn.getKey();
+            }
+        }
+        throw new AssertionError("no function has an SQS event");
+    }
+
+    /** The queue the worker's SQS event reads. */
+    private static String workerQueue(JsonNode template) {
+        return eventOfType(template.at("/Resources/" + worker(template)), "SQS").at("/Properties/Queue/Fn::GetAtt/0")
+                .asText();
+    }
+
+    /** A function's environment variables as deployed in this stack: Globals merged in, intrinsics applied. */
+    private static JsonNode environment(Stack stack, String function) {
+        JsonNode merged = mergedProperties(stack.template, stack.template.at("/Resources/" + function));
+        JsonNode resolved = stack.resolve(merged.at("/Environment/Variables"));
+        return resolved == null ? JSON.createObjectNode() : resolved;
+    }
+
+    /**
+     * A function's properties with Globals.Function merged in as SAM does: maps merged key by key, lists added to,
+     * anything else (intrinsic functions included) taken from the function.
+     */
+    private static JsonNode mergedProperties(JsonNode template, JsonNode function) {
+        JsonNode globals = template.path("Globals").path("Function");
+        ObjectNode merged = globals.isObject() ? globals.deepCopy() : JSON.createObjectNode();
+        mergeInto(merged, function.path("Properties"));
+        return merged;
+    }
+
+    private static void mergeInto(ObjectNode target, JsonNode source) {
+        source.properties().forEach(e -> {
+            JsonNode mine = target.get(e.getKey());
+            JsonNode theirs = e.getValue();
+            if (mine != null && mine.isObject() && theirs.isObject() && !isIntrinsic(mine) && !isIntrinsic(theirs)) {
+                ObjectNode copy = mine.deepCopy();
+                mergeInto(copy, theirs);
+                target.set(e.getKey(), copy);
+            } else if (mine != null && mine.isArray() && theirs.isArray()) {
+                ArrayNode copy = mine.deepCopy();
+                copy.addAll((ArrayNode) theirs.deepCopy());
+                target.set(e.getKey(), copy);
+            } else {
+                target.set(e.getKey(), theirs.deepCopy());
+            }
+        });
+    }
+
+    private static boolean isIntrinsic(JsonNode node) {
+        if (!node.isObject() || node.size() != 1) {
+            return false;
+        }
+        String key = node.fieldNames().next();
+        return key.equals("Ref") || key.equals("Condition") || key.startsWith("Fn::");
+    }
+
+    /** Every combination of the values that the parameters with AllowedValues allow. */
+    private static List<Map<String, String>> assignments(JsonNode template) {
+        List<Map<String, String>> all = new ArrayList<>();
+        all.add(new LinkedHashMap<>());
+        template.path("Parameters").properties().forEach(p -> {
+            if (!p.getValue().has("AllowedValues")) {
+                return;
+            }
+            List<Map<String, String>> next = new ArrayList<>();
+            for (Map<String, String> partial : all) {
+                for (JsonNode v : p.getValue().get("AllowedValues")) {
+                    Map<String, String> a = new LinkedHashMap<>(partial);
+                    a.put(p.getKey(), v.asText());
+                    next.add(a);
+                }
+            }
+            all.clear();
+            all.addAll(next);
+        });
+        return all;
+    }
+
+    private static String label(Map<String, String> assignment) {
+        StringBuilder s = new StringBuilder();
+        assignment.forEach((k, v) -> s.append(s.length() == 0 ? "" : " ").append(k).append('=').append(v));
+        return s.toString();
+    }
+
+    private static String round(double v) {
+        return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * The template as one set of parameter values deploys it: parameters, conditions, Fn::If, Fn::FindInMap and
+     * parameter-only Fn::Sub evaluated; Ref and GetAtt of resources left as they are; AWS::NoValue removes its entry.
+     * Parameters not given take their Default, those without one a sample value from {@link #REQUIRED_PARAMETERS}.
+     */
+    static final class Stack {
+        final JsonNode template;
+        private final Map<String, String> parameters = new LinkedHashMap<>();
+
+        Stack(JsonNode template, Map<String, String> given) {
+            this.template = template;
+            template.path("Parameters").properties().forEach(p -> {
+                JsonNode d = p.getValue().get("Default");
+                String value = d != null ? d.asText() : REQUIRED_PARAMETERS.get(p.getKey());
+                if (value != null) {
+                    parameters.put(p.getKey(), value);
+                }
+            });
+            given.forEach((k, v) -> {
+                if (!template.path("Parameters").has(k)) {
+                    throw new IllegalArgumentException("template.yaml has no parameter " + k);
+                }
+                parameters.put(k, v);
+            });
+        }
+
+        boolean condition(String name) {
+            JsonNode c = template.path("Conditions").path(name);
+            if (c.isMissingNode()) {
+                throw new IllegalStateException("condition " + name + " is not declared");
+            }
+            return truth(c);
+        }
+
+        /** Whether a resource (or output) is created: its Condition holds, or it has none. */
+        boolean exists(JsonNode resource) {
+            JsonNode c = resource.path("Condition");
+            return !c.isTextual() || condition(c.asText());
+        }
+
+        private boolean truth(JsonNode c) {
+            String key = c.isObject() && c.size() == 1 ? c.fieldNames().next() : "";
+            JsonNode arg = c.path(key);
+            return switch (key) {
+                case "Fn::Equals" -> text(resolve(arg.get(0))).equals(text(resolve(arg.get(1))));
+                case "Fn::Not" -> !truth(arg.get(0));
+                case "Fn::And" -> {
+                    boolean all = true;
+                    for (JsonNode a : arg) {
+                        all &= truth(a);
+                    }
+                    yield all;
+                }
+                case "Fn::Or" -> {
+                    boolean any = false;
+                    for (JsonNode a : arg) {
+                        any |= truth(a);
+                    }
+                    yield any;
+                }
+                case "Condition" -> condition(arg.asText());
+                default -> throw new IllegalStateException("not a condition: " + c);
+            };
+        }
+
+        private static String text(JsonNode node) {
+            if (node == null || !node.isValueNode()) {
+                throw new IllegalStateException("cannot compare " + node + " before deployment");
+            }
+            return node.asText();
+        }
+
+        /** @return the value deployed, or null where AWS::NoValue removes it */
+        JsonNode resolve(JsonNode node) {
+            if (node == null || node.isMissingNode()) {
+                return node;
+            }
+            if (node.isObject() && node.size() == 1) {
+                String key = node.fieldNames().next();
+                JsonNode arg = node.get(key);
+                switch (key) {
+                    case "Ref" -> {
+                        if (arg.asText().equals("AWS::NoValue")) {
+                            return null;
+                        }
+                        String value = parameters.get(arg.asText());
+                        return value != null ? JSON.getNodeFactory().textNode(value) : node;
+                    }
+                    case "Fn::If" -> {
+                        return resolve(condition(arg.path(0).asText()) ? arg.path(1) : arg.path(2));
+                    }
+                    case "Fn::FindInMap" -> {
+                        String map = text(resolve(arg.get(0)));
+                        String row = text(resolve(arg.get(1)));
+                        String attribute = text(resolve(arg.get(2)));
+                        JsonNode value = template.path("Mappings").path(map).path(row).path(attribute);
+                        if (value.isMissingNode()) {
+                            throw new IllegalStateException("Fn::FindInMap: mapping " + map + " has no " + row + "/"
+                                    + attribute);
+                        }
+                        return value;
+                    }
+                    case "Fn::Sub" -> {
+                        if (arg.isTextual()) {
+                            Matcher m = Pattern.compile("\\$\\{([^!}][^}]*)}").matcher(arg.asText());
+                            StringBuilder out = new StringBuilder();
+                            boolean whole = true;
+                            while (m.find()) {
+                                String value = parameters.get(m.group(1));
+                                whole &= value != null;
+                                m.appendReplacement(out, Matcher.quoteReplacement(value != null ? value : m.group()));
+                            }
+                            m.appendTail(out);
+                            return whole ? JSON.getNodeFactory().textNode(out.toString())
+                                    : JSON.createObjectNode().put("Fn::Sub", out.toString());
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            if (node.isObject()) {
+                ObjectNode copy = JSON.createObjectNode();
+                node.properties().forEach(e -> {
+                    JsonNode v = resolve(e.getValue());
+                    if (v != null) {
+                        copy.set(e.getKey(), v);
+                    }
+                });
+                return copy;
+            }
+            if (node.isArray()) {
+                ArrayNode copy = JSON.createArrayNode();
+                node.forEach(e -> {
+                    JsonNode v = resolve(e);
+                    if (v != null) {
+                        copy.add(v);
+                    }
+                });
+                return copy;
+            }
+            return node;
+        }
+    }
 
     private static Map<String, JsonNode> serverlessResources(JsonNode template) {
         Map<String, JsonNode> found = new LinkedHashMap<>();

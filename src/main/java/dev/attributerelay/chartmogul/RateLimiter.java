@@ -3,9 +3,13 @@ package dev.attributerelay.chartmogul;
 import java.time.Duration;
 
 /**
- * A token bucket in front of ChartMogul: at most {@code perSecond} requests a second from this container,
- * with bursts up to one second's worth. ChartMogul allows 40 requests a second per account; the deployment
- * divides that among containers (see template.yaml), so no container's burst can push the account over.
+ * A token bucket in front of ChartMogul: requests from this container spaced at least {@code 1/perSecond} apart,
+ * with no burst beyond one request, so no one-second window holds more than {@code perSecond + 1} of them.
+ * ChartMogul allows 40 requests a second per account; the deployment divides that among containers (see
+ * template.yaml), and with no burst the containers together stay under it in every second, not only on average.
+ * A bucket a second deep refills while a container is idle (between bursts of webhooks, or when the queue runs
+ * dry) and then lets it send a second's worth at once and keep pace: twice its rate within one second. A new
+ * container starts with its single token, so containers starting together add no burst either.
  */
 public final class RateLimiter {
     private final double perSecond;
@@ -19,7 +23,7 @@ public final class RateLimiter {
             throw new IllegalArgumentException("rate must be positive");
         }
         this.perSecond = perSecond;
-        this.capacity = Math.max(1, perSecond);
+        this.capacity = 1;
         this.clock = clock;
         this.tokens = capacity;
         this.last = clock.nanos();

@@ -3,7 +3,6 @@ package dev.attributerelay.inbound;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -28,22 +27,40 @@ public final class Headers {
 
     /** The first value of a header, or null. */
     public String first(String name) {
-        List<String> all = values.get(name.toLowerCase(Locale.ROOT));
+        List<String> all = values.get(lower(name));
         return all == null || all.isEmpty() ? null : all.get(0);
     }
 
     /** Every value of a header, in arrival order; empty when absent. */
     public List<String> all(String name) {
-        return values.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+        return values.getOrDefault(lower(name), List.of());
     }
 
     public boolean contains(String name) {
-        return values.containsKey(name.toLowerCase(Locale.ROOT));
+        return values.containsKey(lower(name));
     }
 
     /** Lower-cased names, for diagnostics that list which headers were present (never values). */
     public List<String> names() {
         return List.copyOf(values.keySet());
+    }
+
+    /**
+     * Header names fold case as HTTP does: A-Z only. {@link String#toLowerCase} would also fold the Kelvin
+     * sign (U+212A) to 'k', so {@code webhooK-signature} would be read as {@code webhook-signature}.
+     */
+    static String lower(String name) {
+        StringBuilder out = null;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                if (out == null) {
+                    out = new StringBuilder(name);
+                }
+                out.setCharAt(i, (char) (c + ('a' - 'A')));
+            }
+        }
+        return out == null ? name : out.toString();
     }
 
     public static final class Builder {
@@ -54,7 +71,7 @@ public final class Headers {
             if (name == null || value == null) {
                 return this;
             }
-            List<String> list = values.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>(1));
+            List<String> list = values.computeIfAbsent(lower(name), k -> new ArrayList<>(1));
             if (!list.contains(value)) {
                 list.add(value);
             }

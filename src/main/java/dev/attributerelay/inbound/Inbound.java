@@ -1,6 +1,8 @@
 package dev.attributerelay.inbound;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,9 +29,16 @@ public record Inbound(
         String requestId) {
 
     public Inbound {
-        query = query == null ? Map.of() : Map.copyOf(query);
+        query = query == null ? Map.of() : inOrder(query);
         headers = headers == null ? Headers.empty() : headers;
         body = body == null ? new byte[0] : body;
+    }
+
+    /** An unmodifiable copy that keeps arrival order (a signed URL's query string depends on it). */
+    private static Map<String, List<String>> inOrder(Map<String, List<String>> query) {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        query.forEach((k, v) -> copy.put(k, v == null ? List.of() : List.copyOf(v)));
+        return Collections.unmodifiableMap(copy);
     }
 
     /** The first value of a query parameter, or null. */

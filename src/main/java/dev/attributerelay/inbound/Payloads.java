@@ -21,6 +21,7 @@ import java.util.Map;
 public final class Payloads {
     private static final int MAX_FORM_FIELDS = 2_000;
     private static final int MAX_FORM_DEPTH = 16;
+    private static final String FORM = "application/x-www-form-urlencoded";
 
     private Payloads() {
     }
@@ -30,12 +31,23 @@ public final class Payloads {
         if (body.length == 0) {
             throw new BadPayload("the body is empty");
         }
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-        if (type.startsWith("application/x-www-form-urlencoded")) {
-            return form(utf8(body));
+        if (FORM.equals(mediaType(contentType))) {
+            String text = utf8(body);
+            String start = text.stripLeading();
+            if (start.startsWith("{") || start.startsWith("[")) {
+                // a form encoder escapes both; read as a form, JSON would become one field named after the body
+                throw new BadPayload("the body is JSON but its Content-Type says " + FORM);
+            }
+            return form(text);
+        }
+        // JSON is UTF-8 (RFC 8259 §8.1). Decoding first, strictly, refuses invalid and overlong sequences and
+        // the UTF-16 and UTF-32 forms that Jackson would otherwise detect from the first bytes and accept.
+        String text = utf8(body);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a UTF-8 byte order mark, which parsers may ignore
         }
         try {
-            Object parsed = Json.MAPPER.readValue(body, Object.class);
+            Object parsed = Json.MAPPER.readValue(text, Object.class);
             if (!(parsed instanceof Map) && !(parsed instanceof List)) {
                 throw new BadPayload("the body is JSON but not an object or an array");
             }
@@ -46,6 +58,10 @@ public final class Payloads {
                     : "the body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
         } catch (IOException e) {
             throw new BadPayload("the body is not valid JSON");
+        } catch (NumberFormatException e) {
+            // valid JSON syntax, but an exponent beyond what BigDecimal holds (1e9999999990): Jackson throws this
+            // unchecked, and anything but BadPayload would answer 500
+            throw new BadPayload("the body has a number too large to read");
         }
     }
 
@@ -122,22 +138,35 @@ public final class Payloads {
         return parts;
     }
 
+    /** The media type alone, lower-case: {@code "Application/JSON; charset=utf-8"} → {@code "application/json"}. */
+    private static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
     private static String decode(String s) {
         try {
-            return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
+            return PercentEncoding.decode(s);
         } catch (IllegalArgumentException e) {
-            throw new BadPayload("the form body has a malformed %-escape");
+            throw new BadPayload("the form body has " + e.getMessage());
         }
     }
 
     private static String utf8(byte[] body) {
+        return utf8(body, "the body is not UTF-8 text");
+    }
+
+    private static String utf8(byte[] bytes, String problem) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
+                    .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new BadPayload("the body is not UTF-8 text");
+            throw new BadPayload(problem);
         }
     }
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.attributerelay.inbound.Headers;
 import dev.attributerelay.inbound.HttpReply;
 import dev.attributerelay.inbound.Inbound;
-import java.net.URLDecoder;
+import dev.attributerelay.inbound.PercentEncoding;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,12 +30,18 @@ public final class ApiEvents {
 
     /** Whether this JSON is an API Gateway or Function URL event at all. */
     public static boolean isApiEvent(JsonNode root) {
-        return root != null && root.isObject() && root.has("requestContext")
+        return root != null && root.isObject() && root.path("requestContext").isObject()
                 && (root.has("rawPath") || root.has("httpMethod"));
     }
 
-    /** @throws BadEvent when the body is base64 that does not decode */
+    /** @throws BadEvent when the body is not a string, or is base64 that does not decode */
     public static Inbound toInbound(JsonNode root, Instant now) {
+        JsonNode body = root.get("body");
+        if (body != null && !body.isNull() && !body.isTextual()) {
+            // API Gateway always sends the body as a string; reading a number or an object as text would
+            // verify and parse something the sender never sent
+            throw new BadEvent("the event's body is not a string");
+        }
         return "2.0".equals(root.path("version").asText()) || root.has("rawPath")
                 ? toInbound(v2(root), now)
                 : toInbound(v1(root), now);
@@ -143,7 +149,7 @@ public final class ApiEvents {
         int slash = rest.indexOf('/');
         String segment = slash < 0 ? rest : rest.substring(0, slash);
         try {
-            return segment.isEmpty() ? null : URLDecoder.decode(segment, StandardCharsets.UTF_8);
+            return segment.isEmpty() ? null : PercentEncoding.decode(segment);
         } catch (IllegalArgumentException ex) {
             return segment;
         }
@@ -156,6 +162,16 @@ public final class ApiEvents {
         if (!base64) {
             return body.getBytes(StandardCharsets.UTF_8);
         }
+        // the MIME decoder tolerates line breaks, but it also skips any character outside the alphabet, so
+        // "QUJD*RA==" would decode as if the '*' were not there: refuse those first
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            boolean alphabet = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+'
+                    || c == '/' || c == '=' || c == '\r' || c == '\n';
+            if (!alphabet) {
+                throw new BadEvent("the body is marked base64 but does not decode");
+            }
+        }
         try {
             return Base64.getMimeDecoder().decode(body);
         } catch (IllegalArgumentException e) {
@@ -163,7 +179,8 @@ public final class ApiEvents {
         }
     }
 
-    private static Map<String, List<String>> query(String raw) {
+    /** A raw query string ({@code rawQueryString}) as parameters: '&'-separated, each name and value %-decoded. */
+    public static Map<String, List<String>> query(String raw) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return out;
@@ -180,9 +197,10 @@ public final class ApiEvents {
         return out;
     }
 
+    /** Strictly decoded; a malformed or non-UTF-8 escape stays as sent, so it matches no token or name. */
     private static String decode(String s) {
         try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+            return PercentEncoding.decode(s);
         } catch (IllegalArgumentException e) {
             return s;
         }

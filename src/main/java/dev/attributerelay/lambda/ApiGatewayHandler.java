@@ -67,29 +67,35 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
     HttpReply reply(byte[] event, Context context) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(event);
+            root = Json.EVENTS.readTree(event);
         } catch (IOException e) {
-            return HttpReply.of(new Outcome.Rejected(Failure.BAD_REQUEST, "the Lambda event is not JSON"));
+            return unusable("the Lambda event is not JSON", context);
         }
         if (!ApiEvents.isApiEvent(root)) {
-            return HttpReply.of(new Outcome.Rejected(Failure.BAD_REQUEST,
-                    "the Lambda event is not an API Gateway or Function URL request"));
+            return unusable("the Lambda event is not an API Gateway or Function URL request", context);
         }
         Inbound inbound;
         try {
             inbound = ApiEvents.toInbound(root, clock.instant());
         } catch (ApiEvents.BadEvent e) {
-            return HttpReply.of(new Outcome.Rejected(Failure.BAD_REQUEST, e.getMessage()));
+            return unusable(e.getMessage(), context);
         }
         try {
             return HttpReply.of(relay.handle(inbound, Invocation.deadline(context, clock),
                     Invocation.requestId(context)));
         } catch (RuntimeException e) {
             // a bug: answer 500 without detail, log the type and where, never the payload
-            System.out.println(Json.write(Map.of("level", "ERROR", "message", "unexpected " + e.getClass().getName()
-                    + " at " + (e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"))));
+            relay.log().note("ERROR", "unexpected " + e.getClass().getName() + " at "
+                    + (e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"));
             return new HttpReply(500, Map.of("Content-Type", "application/json"),
                     "{\"error\":\"internal\",\"message\":\"an internal error occurred and was logged\"}");
         }
+    }
+
+    /** An event the pipeline cannot even read: 400, and still one log line. */
+    private HttpReply unusable(String why, Context context) {
+        Outcome outcome = new Outcome.Rejected(Failure.BAD_REQUEST, why);
+        relay.logUnreadable(outcome, Invocation.requestId(context));
+        return HttpReply.of(outcome);
     }
 }

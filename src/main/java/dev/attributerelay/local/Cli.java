@@ -13,7 +13,12 @@ import dev.attributerelay.lambda.EventBridgeHandler;
 import dev.attributerelay.inbound.Outcome;
 import dev.attributerelay.mapping.ConfigException;
 import dev.attributerelay.mapping.ConfigLoader;
+import dev.attributerelay.mapping.Integration;
+import dev.attributerelay.verify.SignRequest;
+import dev.attributerelay.verify.Signed;
 import dev.attributerelay.mapping.RelayConfig;
+import dev.attributerelay.queue.DeadLetterReplay;
+import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.secrets.LocalSecretSource;
 import dev.attributerelay.secrets.RelaySecrets;
 import dev.attributerelay.secrets.SecretSource;
@@ -33,6 +38,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The command-line tool for local runs. {@code invoke} runs the same handlers a deployed function runs on a
@@ -53,8 +60,17 @@ public final class Cli {
             "      a local HTTP server feeding the same handler: POST http://localhost:3000/webhooks/<integration>",
             "      (for example: stripe listen --forward-to localhost:3000/webhooks/stripe); loopback only unless",
             "      --host-any",
+            "  sign <integration> <body-file> [--secrets <file>] [--config <relay.yaml>] [--url <url>] [--header 'N: v'] [--event]",
+            "      print the headers the integration's provider would send with this body, signed with the secret",
+            "      relay.yaml names (for curl, or a local test); --event prints a whole HTTP API event instead, for",
+            "      invoke and sam local invoke -e",
             "  check-config [relay.yaml]",
             "      validate a configuration (the bundled one by default); exit 0 when it loads",
+            "  replay --from <dead-letter-queue-url> --to <queue-url> [--max N] [--dry-run]",
+            "      queued mode: move dead-letter messages back to the update queue once the cause is fixed (same",
+            "      body and message group, a fresh deduplication id; deleted from the dead-letter queue only after",
+            "      the send succeeded). --dry-run lists them and moves nothing. AWS credentials, region and endpoint",
+            "      (AWS_ENDPOINT_URL_SQS) come from the SDK's usual environment.",
             "",
             "environment: RELAY_CONFIG, RELAY_SECRETS, CHARTMOGUL_SECRET_ID, CHARTMOGUL_API_URL (see README)");
 
@@ -76,8 +92,12 @@ public final class Cli {
                     return invoke(Options.parse(args, 1), env, out, err);
                 case "serve":
                     return serve(Options.parse(args, 1), env, out, err);
+                case "sign":
+                    return sign(Options.parse(args, 1), env, out, err);
                 case "check-config":
                     return checkConfig(args.length > 1 ? args[1] : null, env, out, err);
+                case "replay":
+                    return replay(Options.parse(args, 1), out, err);
                 default:
                     err.println("unknown command '" + args[0] + "'\n\n" + USAGE);
                     return 64;
@@ -173,6 +193,76 @@ public final class Cli {
         return server;
     }
 
+    static int sign(Options o, Map<String, String> env, PrintStream out, PrintStream err) throws IOException {
+        if (o.positional.size() != 2) {
+            throw new UsageException("sign takes an integration and a body file");
+        }
+        RelayConfig config = o.config != null ? ConfigLoader.load(Path.of(o.config)) : ConfigLoader.fromEnvironment(env);
+        Integration integration = config.integration(o.positional.get(0));
+        if (integration == null || integration.verify() == null) {
+            err.println("no integration '" + o.positional.get(0) + "' with a verify: block in " + config.file());
+            return 65;
+        }
+        byte[] body = Files.readAllBytes(Path.of(o.positional.get(1)));
+        String secretName = integration.verify().secretName();
+        String secret = "";
+        if (secretName != null) {
+            List<String> values = RelaySecrets.parse(secrets(o, env).read(), "the secrets").all(secretName);
+            if (values.isEmpty()) {
+                err.println("the secrets have no '" + secretName + "' for integration '" + integration.name()
+                        + "' (give them with --secrets <file> or RELAY_SECRETS)");
+                return 66;
+            }
+            secret = values.get(0);
+        }
+        String url = o.url != null ? o.url : integration.verify().publicUrl() != null
+                ? integration.verify().publicUrl() : "http://localhost:3000/webhooks/" + integration.name();
+        Instant at = Instant.now();
+        Signed signed = integration.verifier().sign(new SignRequest("POST", url, body, secret, at, null));
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Content-Type", looksLikeJson(body) ? "application/json" : "application/x-www-form-urlencoded");
+        headers.putAll(o.headers);
+        headers.putAll(signed.headers());
+        if (o.event) {
+            URI u = URI.create(signed.url());
+            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Json.MAPPER.readTree(
+                    HttpApiEvent.of("POST", u.getRawPath(), u.getRawQuery(), headers, body,
+                            java.util.UUID.randomUUID().toString(), at))));
+        } else {
+            out.println("POST " + signed.url());
+            headers.forEach((k, v) -> out.println(k + ": " + v));
+        }
+        return 0;
+    }
+
+    private static boolean looksLikeJson(byte[] body) {
+        for (byte b : body) {
+            if (b == '{' || b == '[') {
+                return true;
+            }
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    static int replay(Options o, PrintStream out, PrintStream err) {
+        if (o.from == null || o.to == null || !o.positional.isEmpty()) {
+            throw new UsageException("replay takes --from <dead-letter-queue-url> and --to <queue-url>");
+        }
+        if (o.from.equals(o.to)) {
+            throw new UsageException("--from and --to name the same queue");
+        }
+        try (SqsClient sqs = SqsUpdateQueue.defaultClient()) {
+            DeadLetterReplay.Result r = new DeadLetterReplay(sqs).replay(o.from, o.to, o.max, o.dryRun, out);
+            return r.failed() == 0 ? 0 : 1;
+        } catch (SdkException e) {
+            err.println("cannot reach SQS: " + e.getMessage());
+            return 69;
+        }
+    }
+
     static int checkConfig(String file, Map<String, String> env, PrintStream out, PrintStream err) {
         RelayConfig config = file != null ? ConfigLoader.load(Path.of(file)) : ConfigLoader.fromEnvironment(env);
         config.integrations().values().forEach(i -> out.println(config.file() + ": integration '" + i.name() + "': "
@@ -243,8 +333,14 @@ public final class Cli {
         String secrets;
         String config;
         String clock = "event";
+        String url;
+        boolean event;
+        final Map<String, String> headers = new java.util.LinkedHashMap<>();
         int port = 3000;
         boolean hostAny;
+        String from;
+        String to;
+        int max = Integer.MAX_VALUE;
         final Map<String, String> extra = new HashMap<>();
 
         static Options parse(String[] args, int from) {
@@ -268,8 +364,38 @@ public final class Cli {
                             throw new UsageException("--port takes a number");
                         }
                         break;
+                    case "--url":
+                        o.url = value(args, ++i, a);
+                        break;
+                    case "--header":
+                        String h = value(args, ++i, a);
+                        int colon = h.indexOf(':');
+                        if (colon < 1) {
+                            throw new UsageException("--header takes 'Name: value'");
+                        }
+                        o.headers.put(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
+                        break;
+                    case "--event":
+                        o.event = true;
+                        break;
                     case "--host-any":
                         o.hostAny = true;
+                        break;
+                    case "--from":
+                        o.from = value(args, ++i, a);
+                        break;
+                    case "--to":
+                        o.to = value(args, ++i, a);
+                        break;
+                    case "--max":
+                        try {
+                            o.max = Integer.parseInt(value(args, ++i, a));
+                        } catch (NumberFormatException e) {
+                            throw new UsageException("--max takes a number");
+                        }
+                        if (o.max < 1) {
+                            throw new UsageException("--max takes a number above 0");
+                        }
                         break;
                     case "--clock":
                         o.clock = value(args, ++i, a);

@@ -1,7 +1,6 @@
 package dev.attributerelay.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.attributerelay.Json;
@@ -15,10 +14,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -86,33 +83,12 @@ final class LocalServer {
     }
 
     private String event(HttpExchange ex, byte[] body) {
-        String path = ex.getRequestURI().getRawPath();
-        String query = ex.getRequestURI().getRawQuery();
-        ObjectNode e = Json.MAPPER.createObjectNode();
-        e.put("version", "2.0");
-        e.put("routeKey", "$default");
-        e.put("rawPath", path);
-        e.put("rawQueryString", query == null ? "" : query);
-        ObjectNode headers = e.putObject("headers");
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
-            headers.put(h.getKey().toLowerCase(Locale.ROOT), String.join(",", h.getValue()));
+            headers.put(h.getKey(), String.join(",", h.getValue())); // as HTTP API joins repeated headers
         }
-        ObjectNode rc = e.putObject("requestContext");
-        ObjectNode http = rc.putObject("http");
-        http.put("method", ex.getRequestMethod());
-        http.put("path", path);
-        http.put("protocol", ex.getProtocol());
-        http.put("sourceIp", ex.getRemoteAddress().getAddress().getHostAddress());
-        rc.put("requestId", UUID.randomUUID().toString());
-        rc.put("stage", "$default");
-        rc.put("timeEpoch", Instant.now(clock).toEpochMilli());
-        if (body.length > 0) {
-            e.put("body", Base64.getEncoder().encodeToString(body));
-            e.put("isBase64Encoded", true);
-        } else {
-            e.put("isBase64Encoded", false);
-        }
-        return e.toString();
+        return HttpApiEvent.of(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), ex.getRequestURI().getRawQuery(),
+                headers, body, UUID.randomUUID().toString(), Instant.now(clock));
     }
 
     private static void send(HttpExchange ex, int status, Map<String, String> headers, String body) throws IOException {

@@ -17,6 +17,9 @@ public enum AttributeType {
     String {
         @Override
         Object coerceScalar(Object v) {
+            if (v instanceof BigDecimal d && outOfScale(d)) {
+                throw new CoercionException("is a number too large to write out in full");
+            }
             String s = v instanceof BigDecimal d ? d.toPlainString() : v.toString();
             if (s.codePointCount(0, s.length()) > MAX_STRING) {
                 throw new CoercionException("is longer than ChartMogul's " + MAX_STRING + " characters");
@@ -44,7 +47,12 @@ public enum AttributeType {
     Timestamp {
         @Override
         Object coerceScalar(Object v) {
-            return ISO.format(instantOf(v).atOffset(ZoneOffset.UTC));
+            OffsetDateTime t = instantOf(v).atOffset(ZoneOffset.UTC);
+            if (t.getYear() < 0 || t.getYear() > 9999) {
+                // ISO 8601 has four-digit years; anything else is a unit mistake (microseconds) or garbage
+                throw new CoercionException("is a timestamp in the year " + t.getYear() + ", outside 0000 to 9999");
+            }
+            return ISO.format(t);
         }
     },
     Boolean {
@@ -53,7 +61,18 @@ public enum AttributeType {
             if (v instanceof java.lang.Boolean b) {
                 return b;
             }
-            String s = v instanceof Number n ? new BigDecimal(n.toString()).stripTrailingZeros().toPlainString() : v.toString();
+            if (v instanceof Number n) {
+                // compared, not written out: 1e-999999999 in plain text is a billion characters
+                BigDecimal d = decimalOf(n, "a boolean (accepted: TRUE, true, t, 1, FALSE, false, f, 0)");
+                if (d.compareTo(BigDecimal.ONE) == 0) {
+                    return java.lang.Boolean.TRUE;
+                }
+                if (d.signum() == 0) {
+                    return java.lang.Boolean.FALSE;
+                }
+                throw new CoercionException("is not a boolean (accepted: TRUE, true, t, 1, FALSE, false, f, 0)");
+            }
+            String s = v.toString();
             switch (s) {
                 case "TRUE": case "true": case "t": case "1":
                     return java.lang.Boolean.TRUE;
@@ -68,6 +87,11 @@ public enum AttributeType {
     /** ChartMogul stores String attributes of at most this many characters. */
     public static final int MAX_STRING = 255;
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT);
+    /**
+     * Numbers whose scale is beyond this either way are refused: JSON allows {@code 1e999999999}, and exact
+     * arithmetic on it (to an integer, to plain text, to a whole second) would take minutes and gigabytes.
+     */
+    private static final int MAX_SCALE = 1_000;
     /** Epoch numbers at or above this are milliseconds (year 5138 in seconds), below it seconds. */
     private static final long MILLIS_THRESHOLD = 100_000_000_000L;
 
@@ -108,7 +132,19 @@ public enum AttributeType {
         return null;
     }
 
+    private static boolean outOfScale(BigDecimal d) {
+        return d.scale() > MAX_SCALE || d.scale() < -MAX_SCALE;
+    }
+
     private static BigDecimal decimalOf(Object v, String what) {
+        BigDecimal d = anyDecimalOf(v, what);
+        if (outOfScale(d)) {
+            throw new CoercionException("is not " + what + " in range");
+        }
+        return d;
+    }
+
+    private static BigDecimal anyDecimalOf(Object v, String what) {
         if (v instanceof BigDecimal d) {
             return d;
         }
@@ -148,7 +184,11 @@ public enum AttributeType {
             } catch (ArithmeticException e) {
                 throw new CoercionException("is not a timestamp in range");
             }
-            return whole >= MILLIS_THRESHOLD ? Instant.ofEpochMilli(whole) : Instant.ofEpochSecond(whole);
+            try {
+                return whole >= MILLIS_THRESHOLD ? Instant.ofEpochMilli(whole) : Instant.ofEpochSecond(whole);
+            } catch (java.time.DateTimeException e) {
+                throw new CoercionException("is not a timestamp in range"); // e.g. -9e18 seconds
+            }
         }
         String text = v.toString().trim();
         try {

@@ -33,7 +33,7 @@ public final class ConfigLoader {
             "create_missing_attributes", "on_unknown_customer", "events", "preset", "max_body_bytes", "event",
             "data_source_uuid");
     private static final Set<String> VERIFY_FIELDS = Set.of("scheme", "secret", "tolerance_seconds", "public_url",
-            "allow_unsigned");
+            "allow_unsigned", "legacy_versions");
     private static final Set<String> RULE_FIELDS = Set.of("name", "when", "each", "customer", "attributes");
     private static final Set<String> CUSTOMER_FIELDS = Set.of("uuid", "external_id", "email", "data_source_uuid");
     private static final Set<String> ATTRIBUTE_FIELDS = Set.of("type", "value");
@@ -193,7 +193,11 @@ public final class ConfigLoader {
         if (scheme.equals("hubspot-v3") && publicUrl == null) {
             throw where.error("verify.public_url", "is required for hubspot-v3: the URL HubSpot calls, as it signs it");
         }
-        return new VerifySpec(scheme, secret, tolerance, publicUrl, allowUnsigned);
+        boolean legacy = bool(v, "legacy_versions", where.sub("verify."), false);
+        if (legacy && !scheme.equals("hubspot-v3")) {
+            throw where.error("verify.legacy_versions", "applies to hubspot-v3 only (HubSpot's v1/v2 signatures)");
+        }
+        return new VerifySpec(scheme, secret, tolerance, publicUrl, allowUnsigned, legacy);
     }
 
     private static List<Rule> rules(JsonNode events, Where where, String prefix, String defaultDataSource) {

@@ -56,9 +56,14 @@ public final class QueueWorker {
                 failed.add(m.id());
             }
         }
+        // one customer is one FIFO message group: once any of its updates returns to the queue, its later ones must
+        // too, or two integrations setting the same attribute could be applied out of order
+        java.util.Set<String> returnedCustomers = new java.util.HashSet<>();
         for (Coalescer.Group g : Coalescer.coalesce(decoded)) {
-            if (deadline.remaining().compareTo(RESERVE) < 0) {
-                g.messages().forEach(m -> failed.add(m.id())); // back to the queue untouched: no time to try
+            String customer = g.update().customer().key();
+            if (deadline.remaining().compareTo(RESERVE) < 0 || returnedCustomers.contains(customer)) {
+                g.messages().forEach(m -> failed.add(m.id())); // back to the queue untouched
+                returnedCustomers.add(customer);
                 continue;
             }
             long started = System.nanoTime();
@@ -70,6 +75,7 @@ public final class QueueWorker {
                     + "' is no longer in relay.yaml; the update waits for it (or for the dead-letter queue)", 300)
                     : delivery.deliver(integration, g.update(), g.times(), deadline);
             if (!(outcome instanceof Outcome.Applied) && !(outcome instanceof Outcome.Ignored)) {
+                returnedCustomers.add(customer);
                 Duration delay = delay(outcome, g.messages());
                 for (QueueMessage m : g.messages()) {
                     failed.add(m.id());

@@ -2,7 +2,7 @@ package dev.attributerelay.queue;
 
 import dev.attributerelay.mapping.AttributeUpdate;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -40,7 +40,7 @@ public final class SqsUpdateQueue implements UpdateQueue {
     public void send(List<AttributeUpdate> updates) {
         for (int from = 0; from < updates.size(); from += BATCH) {
             List<AttributeUpdate> chunk = updates.subList(from, Math.min(updates.size(), from + BATCH));
-            Map<String, SendMessageBatchRequestEntry> pending = new HashMap<>();
+            Map<String, SendMessageBatchRequestEntry> pending = new LinkedHashMap<>(); // queue order within a batch
             for (int i = 0; i < chunk.size(); i++) {
                 AttributeUpdate u = chunk.get(i);
                 pending.put(Integer.toString(i), SendMessageBatchRequestEntry.builder()

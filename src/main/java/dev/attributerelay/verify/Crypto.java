@@ -3,13 +3,19 @@ package dev.attributerelay.verify;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** The HMAC and encoding primitives the schemes share. */
+/** The HMAC, digest and encoding primitives the schemes share. */
 final class Crypto {
-    private static final byte[] DOT = {'.'};
+    static final String HMAC_SHA256 = "HmacSHA256";
+    static final String HMAC_SHA1 = "HmacSHA1";
+    private static final HexFormat HEX = HexFormat.of();
 
     private Crypto() {
     }
@@ -17,6 +23,8 @@ final class Crypto {
     static byte[] hmac(String algorithm, byte[] key, byte[]... parts) {
         try {
             Mac mac = Mac.getInstance(algorithm);
+            // HMAC pads the key with zeros to the block size, so an empty key and a single zero byte
+            // give the same MAC; SecretKeySpec refuses an empty array.
             mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, algorithm));
             for (byte[] part : parts) {
                 mac.update(part);
@@ -28,20 +36,93 @@ final class Crypto {
     }
 
     static byte[] hmacSha256(byte[] key, byte[]... parts) {
-        return hmac("HmacSHA256", key, parts);
+        return hmac(HMAC_SHA256, key, parts);
+    }
+
+    /**
+     * One MAC per configured secret (its UTF-8 bytes as the key), each over the same parts: the signatures a
+     * sender holding any of the secrets would send, in the secrets' order.
+     */
+    static List<byte[]> hmacPerSecret(List<String> secrets, String algorithm, byte[]... parts) {
+        List<byte[]> keys = new ArrayList<>(secrets.size());
+        for (String secret : secrets) {
+            keys.add(utf8(secret));
+        }
+        return hmacPerKey(keys, algorithm, parts);
+    }
+
+    /** One MAC per key, each over the same parts, in the keys' order. */
+    static List<byte[]> hmacPerKey(List<byte[]> keys, String algorithm, byte[]... parts) {
+        List<byte[]> out = new ArrayList<>(keys.size());
+        for (byte[] key : keys) {
+            out.add(hmac(algorithm, key, parts));
+        }
+        return out;
+    }
+
+    /** Plain SHA-256 (no key) over the parts, in order. */
+    static byte[] sha256(byte[]... parts) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (byte[] part : parts) {
+                digest.update(part);
+            }
+            return digest.digest();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
+    }
+
+    /** Per configured secret, the SHA-256 of its UTF-8 bytes followed by the parts, in the secrets' order. */
+    static List<byte[]> sha256PerSecret(List<String> secrets, byte[]... parts) {
+        List<byte[]> out = new ArrayList<>(secrets.size());
+        for (String secret : secrets) {
+            byte[][] all = new byte[parts.length + 1][];
+            all[0] = utf8(secret);
+            System.arraycopy(parts, 0, all, 1, parts.length);
+            out.add(sha256(all));
+        }
+        return out;
     }
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static byte[] dot() {
-        return DOT;
-    }
-
     /** Constant-time comparison: the time taken does not depend on where the arrays differ. */
     static boolean same(byte[] expected, byte[] given) {
         return given != null && MessageDigest.isEqual(expected, given);
+    }
+
+    /**
+     * Whether any given signature equals any expected one. Every pair is compared, with no early exit,
+     * so the time taken says nothing about which secret or which signature matched.
+     */
+    static boolean anySame(List<byte[]> expected, List<byte[]> given) {
+        boolean matched = false;
+        for (byte[] e : expected) {
+            for (byte[] g : given) {
+                matched |= same(e, g);
+            }
+        }
+        return matched;
+    }
+
+    /**
+     * Whether a presented credential equals any configured secret (UTF-8). Both sides are compared as SHA-256
+     * digests, every secret against it with no early exit, so neither the length nor the content of a
+     * configured credential, nor which one matched, shows in the time taken.
+     */
+    static boolean anyCredential(List<String> secrets, byte[] given) {
+        return anySame(sha256PerSecret(secrets), List.of(sha256(given)));
+    }
+
+    static String hex(byte[] bytes) {
+        return HEX.formatHex(bytes);
+    }
+
+    static String base64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
     }
 
     /** Lower- or upper-case hex to bytes; null when the text is not hex of even length. */
@@ -51,12 +132,44 @@ final class Crypto {
         }
         byte[] out = new byte[hex.length() / 2];
         for (int i = 0; i < out.length; i++) {
-            int hi = Character.digit(hex.charAt(2 * i), 16);
-            int lo = Character.digit(hex.charAt(2 * i + 1), 16);
+            int hi = hexDigit(hex.charAt(2 * i));
+            int lo = hexDigit(hex.charAt(2 * i + 1));
             if (hi < 0 || lo < 0) {
                 return null;
             }
             out[i] = (byte) ((hi << 4) | lo);
+        }
+        return out;
+    }
+
+    /**
+     * The value of an ASCII hex digit, else -1. Not {@link Character#digit}: that also reads Arabic-Indic,
+     * Devanagari, fullwidth and other Unicode digits, so a signature spelled in them would verify.
+     */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    /**
+     * Each text decoded, in order, leaving out those the decoder cannot read (for which it returns null), as
+     * with {@code decodeAll(items, Crypto::fromHex)}. Empty when none decodes.
+     */
+    static List<byte[]> decodeAll(List<String> texts, Function<String, byte[]> decoder) {
+        List<byte[]> out = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            byte[] decoded = decoder.apply(text);
+            if (decoded != null) {
+                out.add(decoded);
+            }
         }
         return out;
     }

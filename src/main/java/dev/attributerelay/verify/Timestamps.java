@@ -1,5 +1,6 @@
 package dev.attributerelay.verify;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -8,8 +9,27 @@ final class Timestamps {
     private Timestamps() {
     }
 
-    /** Parses whole seconds since the epoch; null when the text is not a plain non-negative integer. */
-    static Long epochSeconds(String text) {
+    /** Whole seconds since the epoch; null when the text is not plain digits or out of range. */
+    static Instant seconds(String text) {
+        Long n = digits(text);
+        if (n == null) {
+            return null;
+        }
+        try {
+            return Instant.ofEpochSecond(n);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** Whole milliseconds since the epoch; null when the text is not plain digits. */
+    static Instant millis(String text) {
+        Long n = digits(text);
+        return n == null ? null : Instant.ofEpochMilli(n);
+    }
+
+    /** A non-negative whole number written as plain ASCII digits (no sign, no space), else null. */
+    static Long digits(String text) {
         if (text == null || text.isEmpty() || text.length() > 18) {
             return null;
         }
@@ -32,5 +52,14 @@ final class Timestamps {
             return "the signature timestamp is more than " + tolerance.toSeconds() + " s in the future";
         }
         return null;
+    }
+
+    /**
+     * Verified when fresh, otherwise refused with {@link #outsideTolerance}'s reason: the last step of the
+     * schemes that check the signature before the time.
+     */
+    static Verdict verdict(Instant signedAt, Instant now, Duration tolerance) {
+        String stale = outsideTolerance(signedAt, now, tolerance);
+        return stale == null ? Verdict.verified() : Verdict.refused(stale);
     }
 }

@@ -3,6 +3,7 @@ package dev.attributerelay.verify;
 import dev.attributerelay.inbound.Inbound;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** Scheme {@code none}: accepts everything. Configuration allows it only with {@code allow_unsigned: true}. */
 public final class Unsigned implements SignatureScheme {
@@ -15,5 +16,10 @@ public final class Unsigned implements SignatureScheme {
     @Override
     public boolean needsSecret() {
         return false;
+    }
+
+    @Override
+    public Signed sign(SignRequest request) {
+        return new Signed(request.url(), Map.of());
     }
 }

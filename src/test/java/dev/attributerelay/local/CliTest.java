@@ -31,9 +31,9 @@ class CliTest {
         assertThat(code).isZero();
         assertThat(out()).contains("GET https://api.chartmogul.com/v1/customers?external_id=cus_NSPHp4fOlXGw8P\n")
                 .contains("PUT https://api.chartmogul.com/v1/customers/" + DryRunTransport.PLACEHOLDER_UUID + "/attributes/custom\n")
-                .contains("{\"custom\":{\"stripe_delinquent\":{\"value\":false,\"source\":\"stripe\"},"
-                        + "\"stripe_currency\":{\"value\":\"usd\",\"source\":\"stripe\"},"
-                        + "\"stripe_country\":{\"value\":\"CM\",\"source\":\"stripe\"},"
+                .contains("{\"custom\":{\"country\":{\"value\":\"CM\",\"source\":\"stripe\"},"
+                        + "\"currency\":{\"value\":\"USD\",\"source\":\"stripe\"},"
+                        + "\"delinquent\":{\"value\":false,\"source\":\"stripe\"},"
                         + "\"plan\":{\"value\":\"growth\",\"source\":\"stripe\"},"
                         + "\"seats\":{\"value\":12,\"source\":\"stripe\"},"
                         + "\"acquisition_channel\":{\"value\":\"partner\",\"source\":\"stripe\"}}}")
@@ -83,5 +83,32 @@ class CliTest {
         assertThat(run(Map.of(), "frobnicate")).isEqualTo(64);
         assertThat(run(Map.of(), "invoke")).isEqualTo(64);
         assertThat(run(Map.of(), "invoke", "x.json", "--clock", "tomorrow")).isEqualTo(64);
+    }
+
+    @Test
+    void signPrintsTheHeadersAndAnEventThatInvokeAccepts(@TempDir Path dir) throws Exception {
+        Path body = dir.resolve("body.json");
+        Files.writeString(body, "{\"id\":\"evt_9\",\"type\":\"customer.updated\",\"created\":1,"
+                + "\"data\":{\"object\":{\"id\":\"cus_9\",\"metadata\":{\"plan\":\"pro\"}}}}");
+        assertThat(run(Map.of(), "sign", "stripe", body.toString(), "--secrets", "events/local-secrets.json")).isZero();
+        assertThat(out()).startsWith("POST http://localhost:3000/webhooks/stripe\nContent-Type: application/json\n")
+                .containsPattern("Stripe-Signature: t=\\d+,v1=[0-9a-f]{64}\n");
+
+        out.reset();
+        assertThat(run(Map.of(), "sign", "stripe", body.toString(), "--secrets", "events/local-secrets.json", "--event")).isZero();
+        Path event = dir.resolve("event.json");
+        Files.writeString(event, out());
+        out.reset();
+        assertThat(run(Map.of(), "invoke", event.toString(), "--secrets", "events/local-secrets.json", "--clock", "now")).isZero();
+        assertThat(out()).contains("\"plan\":{\"value\":\"pro\",\"source\":\"stripe\"}").contains("HTTP 200");
+    }
+
+    @Test
+    void signWithoutTheSecretSaysWhichKeyIsMissing(@TempDir Path dir) throws Exception {
+        Path body = dir.resolve("b.json");
+        Files.writeString(body, "{}");
+        assertThat(run(Map.of(), "sign", "stripe", body.toString())).isEqualTo(66);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("stripe_signing_secret");
+        assertThat(run(Map.of(), "sign", "nope", body.toString())).isEqualTo(65);
     }
 }

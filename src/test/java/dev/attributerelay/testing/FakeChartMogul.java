@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -24,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A loopback HTTP server speaking the part of ChartMogul's API the relay uses, with ChartMogul's behaviour:
@@ -41,12 +44,92 @@ public final class FakeChartMogul implements AutoCloseable {
     private final Map<String, String> definedAttributes = new ConcurrentHashMap<>();
     private final Map<String, Map<String, JsonNode>> values = new ConcurrentHashMap<>();
     private final List<String> validKeys = new CopyOnWriteArrayList<>();
+    private volatile String everyLookupFinds;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
+    private final AtomicInteger throttled = new AtomicInteger();
+    private final AtomicInteger overloaded = new AtomicInteger();
+    private final Deque<Long> admittedAt = new ArrayDeque<>();
+    private final List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
+    private volatile Function<Recorded, Fault> faults;
+    private volatile int perSecond;
+    private volatile int concurrent;
 
     public FakeChartMogul() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(4);
+    }
+
+    /** @param threads requests handled at once; more wait for a thread, as at a server with that many workers */
+    public FakeChartMogul(int threads) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(threads));
         server.start();
+    }
+
+    /**
+     * ChartMogul's account limits: more than {@code perSecond} requests in any one-second window answer 429,
+     * more than {@code concurrent} requests at once answer 503, as ChartMogul documents. Requests refused do
+     * not count against the rate.
+     */
+    public FakeChartMogul limit(int perSecond, int concurrent) {
+        this.perSecond = perSecond;
+        this.concurrent = concurrent;
+        return this;
+    }
+
+    /** Consulted for each request the script does not answer: a fault to inject, or null to answer normally. */
+    public FakeChartMogul faults(Function<Recorded, Fault> faults) {
+        this.faults = faults;
+        return this;
+    }
+
+    /** 429s answered for the rate limit. */
+    public int throttled() {
+        return throttled.get();
+    }
+
+    /** 503s answered for too many requests at once. */
+    public int overloaded() {
+        return overloaded.get();
+    }
+
+    /** The most requests handled at once so far. */
+    public int peakInFlight() {
+        return peakInFlight.get();
+    }
+
+    /** The most requests that arrived within any one second (refused ones included): what the client sent. */
+    public int peakPerSecond() {
+        List<Long> at;
+        synchronized (arrivals) {
+            at = new ArrayList<>(arrivals);
+        }
+        Collections.sort(at);
+        int peak = 0;
+        int from = 0;
+        for (int to = 0; to < at.size(); to++) {
+            while (at.get(to) - at.get(from) >= 1_000_000_000L) {
+                from++;
+            }
+            peak = Math.max(peak, to - from + 1);
+        }
+        return peak;
+    }
+
+    /** Seconds from the first request to the last (0 with fewer than two). */
+    public double activeSeconds() {
+        synchronized (arrivals) {
+            if (arrivals.size() < 2) {
+                return 0;
+            }
+            return (Collections.max(arrivals) - Collections.min(arrivals)) / 1e9;
+        }
+    }
+
+    /** Requests being handled now (a delayed one included, until its answer is written). */
+    public int inFlight() {
+        return inFlight.get();
     }
 
     public URI url() {
@@ -65,6 +148,13 @@ public final class FakeChartMogul implements AutoCloseable {
 
     public FakeChartMogul customer(String uuid, String externalId, String dataSourceUuid, String email) {
         customers.add(new Customer(uuid, externalId, dataSourceUuid, email));
+        return this;
+    }
+
+    /** Every lookup, by external id or email, finds this one customer (for runs over payloads of unknown people). */
+    public FakeChartMogul everyLookupFinds(String uuid) {
+        this.everyLookupFinds = uuid;
+        customers.add(new Customer(uuid, "(any)", "(any)", null));
         return this;
     }
 
@@ -138,22 +228,42 @@ public final class FakeChartMogul implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        arrivals.add(System.nanoTime());
+        int now = inFlight.incrementAndGet();
+        peakInFlight.accumulateAndGet(now, Math::max);
         try (ex) {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             URI uri = ex.getRequestURI();
             Map<String, String> query = query(uri.getRawQuery());
             String auth = ex.getRequestHeaders().getFirst("Authorization");
-            requests.add(new Recorded(ex.getRequestMethod(), uri.getPath(), query, body.isEmpty() ? null : body,
-                    keyOf(auth), ex.getRequestHeaders().getFirst("Content-Type")));
+            Recorded recorded = new Recorded(ex.getRequestMethod(), uri.getPath(), query, body.isEmpty() ? null : body,
+                    keyOf(auth), ex.getRequestHeaders().getFirst("Content-Type"));
+            requests.add(recorded);
+            if (concurrent > 0 && now > concurrent) {
+                overloaded.incrementAndGet();
+                respond(ex, 503, "{\"error\":\"Too many concurrent connections\"}", Map.of());
+                return;
+            }
+            if (perSecond > 0 && !admit()) {
+                throttled.incrementAndGet();
+                respond(ex, 429, "{\"code\":429,\"message\":\"Too Many Requests\",\"param\":null}", Map.of());
+                return;
+            }
             Scripted s = script.poll();
+            Function<Recorded, Fault> chaos = faults;
+            if (s == null && chaos != null) {
+                Fault f = chaos.apply(recorded);
+                s = f == null ? null : new Scripted(f.status(), f.body(), f.headers(), f.delayMillis(), f.drop());
+            }
             if (s != null) {
                 if (s.delayMillis > 0) {
                     sleep(s.delayMillis);
-                } else if (s.drop) {
+                }
+                if (s.drop) {
                     ex.getHttpContext().getServer();
                     ex.getResponseBody().close(); // closes before any status line: the client sees a broken exchange
                     return;
-                } else {
+                } else if (s.delayMillis == 0) {
                     respond(ex, s.status, s.body, s.headers);
                     return;
                 }
@@ -163,12 +273,32 @@ public final class FakeChartMogul implements AutoCloseable {
                 return;
             }
             route(ex, uri.getPath(), query, body);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** A sliding one-second window over the requests let through. */
+    private boolean admit() {
+        long now = System.nanoTime();
+        synchronized (admittedAt) {
+            while (!admittedAt.isEmpty() && now - admittedAt.peekFirst() >= 1_000_000_000L) {
+                admittedAt.pollFirst();
+            }
+            if (admittedAt.size() >= perSecond) {
+                return false;
+            }
+            admittedAt.addLast(now);
+            return true;
         }
     }
 
     private void route(HttpExchange ex, String path, Map<String, String> query, String body) throws IOException {
         String method = ex.getRequestMethod();
-        if (method.equals("GET") && path.equals("/v1/customers")) {
+        if (method.equals("GET") && everyLookupFinds != null && (path.equals("/v1/customers") || path.equals("/v1/customers/search"))) {
+            respond(ex, 200, entries(List.of(new Customer(everyLookupFinds, query.getOrDefault("external_id", "x"), "ds",
+                    query.get("email")))).toString(), Map.of());
+        } else if (method.equals("GET") && path.equals("/v1/customers")) {
             List<Customer> found = new ArrayList<>();
             for (Customer c : customers) {
                 if (c.externalId.equals(query.get("external_id"))
@@ -306,5 +436,25 @@ public final class FakeChartMogul implements AutoCloseable {
     }
 
     private record Scripted(int status, String body, Map<String, String> headers, long delayMillis, boolean drop) {
+    }
+
+    /** A fault for {@link #faults}: an answer, a delay before the normal answer, or a dropped connection. */
+    public record Fault(int status, String body, Map<String, String> headers, long delayMillis, boolean drop) {
+        public static Fault answer(int status, String body, Map<String, String> headers) {
+            return new Fault(status, body, headers, 0, false);
+        }
+
+        public static Fault delay(long millis) {
+            return new Fault(0, null, Map.of(), millis, false);
+        }
+
+        public static Fault dropConnection() {
+            return new Fault(0, null, Map.of(), 0, true);
+        }
+
+        /** No answer for this long, then the connection closes: a time-out that changed nothing. */
+        public static Fault stall(long millis) {
+            return new Fault(0, null, Map.of(), millis, true);
+        }
     }
 }
