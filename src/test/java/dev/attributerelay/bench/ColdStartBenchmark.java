@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.attributerelay.mapping.ConfigLoader;
+import dev.attributerelay.mapping.Integration;
+import dev.attributerelay.mapping.Rule;
 import dev.attributerelay.testing.Events;
 import dev.attributerelay.testing.FakeChartMogul;
 import dev.attributerelay.testing.FakeLambdaRuntime;
@@ -125,9 +128,12 @@ public final class ColdStartBenchmark {
             for (int k = 0; k < options.customers(); k++) {
                 cm.customer(uuid(k), externalId(k), DATA_SOURCE, null);
             }
-            cm.defined("stripe_delinquent", "Boolean").defined("stripe_currency", "String")
-                    .defined("stripe_country", "String").defined("plan", "String").defined("seats", "Integer")
-                    .defined("acquisition_channel", "String");
+            // every attribute the bundled relay.yaml can set is defined in the account, as an operator would have it
+            for (Integration integration : ConfigLoader.loadBundled().integrations().values()) {
+                for (Rule rule : integration.rules()) {
+                    rule.attributes().forEach(a -> cm.defined(a.key(), a.type().name()));
+                }
+            }
             sm.put(SECRET_ID, JSON.writeValueAsString(Map.of("chartmogul_api_key", API_KEY,
                     "stripe_signing_secret", SIGNING_SECRET)));
 

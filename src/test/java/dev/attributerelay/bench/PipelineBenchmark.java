@@ -60,7 +60,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code hubspotBatchOf100}: a HubSpot webhook batch, a JSON array of 100 property changes, mapped with
  *       {@code each:} (the rule is below), signed with HubSpot's v3 scheme;</li>
  *   <li>{@code paddleSubscriptionUpdated}: the recorded Paddle Billing subscription.updated, signed with Paddle's
- *       scheme;</li>
+ *       scheme, with the bundled Paddle preset's rules;</li>
  *   <li>{@code stripeThroughHandler}: the whole function for one Stripe event, from the API Gateway event's bytes to
  *       the answer, with ChartMogul answering instantly in-process and the customer cached: what a warm invocation
  *       costs besides the network.</li>
@@ -101,22 +101,6 @@ public class PipelineBenchmark {
                       last_change:     { type: Timestamp, value: occurredAt }
             """.formatted(HUBSPOT_URL);
 
-    static final String PADDLE_RULES = """
-            integrations:
-              paddle:
-                source: paddle
-                verify: { scheme: paddle, secret: paddle_notification_secret }
-                event: { id: event_id, type: event_type, time: occurred_at }
-                events:
-                  - when: event_type in ["subscription.created", "subscription.updated"]
-                    customer: { external_id: data.customer_id }
-                    attributes:
-                      subscription_status: { type: String,    value: data.status }
-                      plan:                { type: String,    value: "data.items[0].price.name" }
-                      seats:               { type: Integer,   value: "$sum(data.items.quantity)" }
-                      mrr:                 { type: Decimal,   value: "$sum(data.items.(quantity * $number(price.unit_price.amount))) / 100" }
-                      next_billed_at:      { type: Timestamp, value: data.next_billed_at }
-            """;
 
     private Scenario stripe;
     private Scenario hubspot;
@@ -158,8 +142,8 @@ public class PipelineBenchmark {
         String pts = Long.toString(NOW.getEpochSecond());
         String h1 = HexFormat.of().formatHex(Events.hmac(SECRET.getBytes(StandardCharsets.UTF_8),
                 (pts + ":" + paddleBody).getBytes(StandardCharsets.UTF_8)));
-        paddle = scenario("paddle", PADDLE_RULES, paddleBody, Map.of("Content-Type", "application/json",
-                "Paddle-Signature", "ts=" + pts + ";h1=" + h1));
+        paddle = new Scenario(bundled.integration("paddle"), inbound("paddle", paddleBody, Map.of("Content-Type",
+                "application/json", "Paddle-Signature", "ts=" + pts + ";h1=" + h1)), List.of(SECRET), true);
 
         for (Scenario s : List.of(stripe, hubspot, paddle)) {
             MappingResult r = s.run();
