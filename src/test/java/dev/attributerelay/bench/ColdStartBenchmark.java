@@ -134,6 +134,9 @@ public final class ColdStartBenchmark {
                     rule.attributes().forEach(a -> cm.defined(a.key(), a.type().name()));
                 }
             }
+            if (options.baselineJar() != null) {
+                definedIn(options.baselineJar()).forEach(cm::defined);
+            }
             sm.put(SECRET_ID, JSON.writeValueAsString(Map.of("chartmogul_api_key", API_KEY,
                     "stripe_signing_secret", SIGNING_SECRET)));
 
@@ -464,6 +467,28 @@ public final class ColdStartBenchmark {
     /** This JVM's class path: surefire may hand a test JVM a manifest-only jar, and the real one in a property. */
     static String ownClasspath() {
         return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    /**
+     * The attributes another build's bundled relay.yaml declares (its presets may name them differently), read by
+     * that build's own ConfigLoader in a class loader of its own.
+     */
+    private static Map<String, String> definedIn(Path jar) throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            Object config = loader.loadClass(ConfigLoader.class.getName()).getMethod("loadBundled").invoke(null);
+            Map<?, ?> integrations = (Map<?, ?>) config.getClass().getMethod("integrations").invoke(config);
+            for (Object integration : integrations.values()) {
+                for (Object rule : (List<?>) integration.getClass().getMethod("rules").invoke(integration)) {
+                    for (Object a : (List<?>) rule.getClass().getMethod("attributes").invoke(rule)) {
+                        Object type = a.getClass().getMethod("type").invoke(a);
+                        out.put((String) a.getClass().getMethod("key").invoke(a), ((Enum<?>) type).name());
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static String absolute(String classpath) {
