@@ -48,7 +48,7 @@ public final class InitStages {
         stage("JVM start to main (no JVM flags of the runtime client)", () -> { });
         stage("Jackson: the first ObjectMapper", () -> Json.MAPPER.hashCode());
         RelayConfig[] config = new RelayConfig[1];
-        stage("relay.yaml: YAML, checks, JSONata compile (bundled Stripe preset)",
+        stage("relay.yaml: YAML, checks, JSONata compile (the bundled relay.yaml)",
                 () -> config[0] = ConfigLoader.loadBundled());
         stage("HTTP client for ChartMogul: TLS trust store, java.net.http",
                 () -> Wiring.transportFor(URI.create("https://api.chartmogul.com")));
