@@ -26,8 +26,8 @@ public final class PercentEncoding {
         while (i < s.length()) {
             char c = s.charAt(i);
             if (c == '%') {
-                int hi = i + 2 < s.length() ? hexDigit(s.charAt(i + 1)) : -1;
-                int lo = hi < 0 ? -1 : hexDigit(s.charAt(i + 2));
+                int hi = i + 2 < s.length() ? AsciiHex.digit(s.charAt(i + 1)) : -1;
+                int lo = hi < 0 ? -1 : AsciiHex.digit(s.charAt(i + 2));
                 if (lo < 0) {
                     throw new IllegalArgumentException("a malformed %-escape");
                 }
@@ -55,16 +55,4 @@ public final class PercentEncoding {
         }
     }
 
-    private static int hexDigit(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.attributerelay.verify;
 
+import dev.attributerelay.inbound.AsciiHex;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -132,8 +133,8 @@ final class Crypto {
         }
         byte[] out = new byte[hex.length() / 2];
         for (int i = 0; i < out.length; i++) {
-            int hi = hexDigit(hex.charAt(2 * i));
-            int lo = hexDigit(hex.charAt(2 * i + 1));
+            int hi = AsciiHex.digit(hex.charAt(2 * i));
+            int lo = AsciiHex.digit(hex.charAt(2 * i + 1));
             if (hi < 0 || lo < 0) {
                 return null;
             }
@@ -142,22 +143,6 @@ final class Crypto {
         return out;
     }
 
-    /**
-     * The value of an ASCII hex digit, else -1. Not {@link Character#digit}: that also reads Arabic-Indic,
-     * Devanagari, fullwidth and other Unicode digits, so a signature spelled in them would verify.
-     */
-    private static int hexDigit(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    }
 
     /**
      * Each text decoded, in order, leaving out those the decoder cannot read (for which it returns null), as
