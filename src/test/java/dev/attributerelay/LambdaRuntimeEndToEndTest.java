@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.attributerelay.testing.Events;
 import dev.attributerelay.testing.FakeChartMogul;
 import dev.attributerelay.testing.FakeLambdaRuntime;
+import dev.attributerelay.testing.TestSupport;
 import dev.attributerelay.testing.FakeSecretsManager;
 import dev.attributerelay.testing.Fixtures;
 import java.io.IOException;
@@ -402,14 +403,8 @@ class LambdaRuntimeEndToEndTest {
 
         @Override
         public void close() {
-            process.destroy();
             try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
+                TestSupport.stop(process, 5);
             } finally {
                 runtime.close();
                 keepLog();

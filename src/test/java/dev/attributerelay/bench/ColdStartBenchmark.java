@@ -10,6 +10,7 @@ import dev.attributerelay.mapping.Rule;
 import dev.attributerelay.testing.Events;
 import dev.attributerelay.testing.FakeChartMogul;
 import dev.attributerelay.testing.FakeLambdaRuntime;
+import dev.attributerelay.testing.TestSupport;
 import dev.attributerelay.testing.FakeSecretsManager;
 import dev.attributerelay.testing.Fixtures;
 import java.io.File;
@@ -403,14 +404,8 @@ public final class ColdStartBenchmark {
 
         @Override
         public void close() {
-            process.destroy();
             try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
+                TestSupport.stop(process, 10);
             } finally {
                 runtime.close();
             }

@@ -187,17 +187,7 @@ public final class QueueHarness implements AutoCloseable {
 
     /** The worker's JSON log lines. */
     public List<JsonNode> workerLines() {
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : workerLog().split("\n")) {
-            if (!line.isBlank()) {
-                try {
-                    out.add(JSON.readTree(line));
-                } catch (IOException e) {
-                    throw new AssertionError("log line is not JSON: " + line, e);
-                }
-            }
-        }
-        return out;
+        return TestSupport.jsonLines(workerLog());
     }
 
     @Override

@@ -89,17 +89,7 @@ public final class RelayHarness implements AutoCloseable {
 
     /** The log's JSON lines. */
     public java.util.List<JsonNode> logLines() {
-        java.util.List<JsonNode> out = new java.util.ArrayList<>();
-        for (String line : log().split("\n")) {
-            if (!line.isBlank()) {
-                try {
-                    out.add(JSON.readTree(line));
-                } catch (IOException e) {
-                    throw new AssertionError("log line is not JSON: " + line, e);
-                }
-            }
-        }
-        return out;
+        return TestSupport.jsonLines(log());
     }
 
     @Override
