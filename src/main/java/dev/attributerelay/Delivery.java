@@ -76,7 +76,7 @@ public final class Delivery {
         try {
             client.updateAttributes(found.uuid(), fresh, update.source(), deadline);
             applied.remember(found.uuid(), fresh.keySet(), times);
-            return applied(update);
+            return applied();
         } catch (ChartMogulException e) {
             if (e.status() == 404 && found.fromCache() && mayResolveAgain) {
                 // customers merge; the cached uuid may be the one that went away
@@ -86,7 +86,7 @@ public final class Delivery {
             if ((e.status() == 400 || e.status() == 422) && integration.createMissingAttributes()) {
                 client.addAttributes(found.uuid(), fresh, update.source(), deadline);
                 applied.remember(found.uuid(), fresh.keySet(), times);
-                return applied(update);
+                return applied();
             }
             if (e.status() == 400 || e.status() == 422) {
                 return new Outcome.Rejected(Failure.UNPROCESSABLE, "ChartMogul refused the update for "
@@ -121,7 +121,7 @@ public final class Delivery {
                 + ": " + e.getMessage() + requestId(e));
     }
 
-    private static Outcome applied(AttributeUpdate update) {
+    private static Outcome applied() {
         return new Outcome.Applied(1, "1 update applied");
     }
 

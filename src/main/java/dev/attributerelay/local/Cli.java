@@ -341,7 +341,6 @@ public final class Cli {
         String from;
         String to;
         int max = Integer.MAX_VALUE;
-        final Map<String, String> extra = new HashMap<>();
 
         static Options parse(String[] args, int from) {
             Options o = new Options();

@@ -1,5 +1,6 @@
 package dev.attributerelay.chartmogul;
 
+import dev.attributerelay.testing.TestSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -21,7 +22,7 @@ class RateLimiterTest {
             assertThat(limiter.acquire(Duration.ofSeconds(10), sleeper)).isTrue();
             sent.add(now);
         }
-        assertThat(maxInAnySecond(sent)).as("two containers at 19/s stay within 40/s together").isLessThanOrEqualTo(20);
+        assertThat(TestSupport.maxInAnySecond(sent)).as("two containers at 19/s stay within 40/s together").isLessThanOrEqualTo(20);
         double seconds = (sent.get(sent.size() - 1) - sent.get(0)) / 1e9;
         assertThat((sent.size() - 1) / seconds).as("and keep their pace").isCloseTo(19.0, org.assertj.core.data.Offset.offset(0.01));
     }
@@ -35,15 +36,4 @@ class RateLimiterTest {
         assertThat(now).isEqualTo(500_000_000L);
     }
 
-    static int maxInAnySecond(List<Long> at) {
-        int peak = 0;
-        int from = 0;
-        for (int to = 0; to < at.size(); to++) {
-            while (at.get(to) - at.get(from) >= 1_000_000_000L) {
-                from++;
-            }
-            peak = Math.max(peak, to - from + 1);
-        }
-        return peak;
-    }
 }

@@ -106,15 +106,7 @@ public final class FakeChartMogul implements AutoCloseable {
             at = new ArrayList<>(arrivals);
         }
         Collections.sort(at);
-        int peak = 0;
-        int from = 0;
-        for (int to = 0; to < at.size(); to++) {
-            while (at.get(to) - at.get(from) >= 1_000_000_000L) {
-                from++;
-            }
-            peak = Math.max(peak, to - from + 1);
-        }
-        return peak;
+        return TestSupport.maxInAnySecond(at);
     }
 
     /** Seconds from the first request to the last (0 with fewer than two). */

@@ -29,6 +29,19 @@ public final class TestSupport {
         return out;
     }
 
+    /** The most timestamps (nanoseconds, sorted ascending) that fall within any one second. */
+    public static int maxInAnySecond(List<Long> sortedNanos) {
+        int peak = 0;
+        int from = 0;
+        for (int to = 0; to < sortedNanos.size(); to++) {
+            while (sortedNanos.get(to) - sortedNanos.get(from) >= 1_000_000_000L) {
+                from++;
+            }
+            peak = Math.max(peak, to - from + 1);
+        }
+        return peak;
+    }
+
     /** Asks the process to end, then forces it after {@code graceSeconds}; never leaves it running. */
     public static void stop(Process process, int graceSeconds) {
         process.destroy();
