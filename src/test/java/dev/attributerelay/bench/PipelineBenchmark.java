@@ -138,7 +138,7 @@ public class PipelineBenchmark {
                 "X-HubSpot-Signature-v3", v3, "X-HubSpot-Request-Timestamp", ts, "X-HubSpot-Signature-Version", "v3"));
 
         String paddleBody = JSON.writeValueAsString(
-                Fixtures.json("providers/paddlebilling/current/subscription.updated.json").get("body"));
+                Fixtures.ownJson("paddle/subscription.updated.json"));
         String pts = Long.toString(NOW.getEpochSecond());
         String h1 = HexFormat.of().formatHex(Events.hmac(SECRET.getBytes(StandardCharsets.UTF_8),
                 (pts + ":" + paddleBody).getBytes(StandardCharsets.UTF_8)));
@@ -230,7 +230,7 @@ public class PipelineBenchmark {
 
     /** The recorded customer.updated with plan, seats and channel in its metadata, as the README's sample has. */
     static String stripeBody() throws IOException {
-        JsonNode fixture = Fixtures.json("providers/stripe/2022-11-15/customer.updated.json").get("body").deepCopy();
+        JsonNode fixture = Fixtures.ownJson("stripe/customer.updated.json").deepCopy();
         ((ObjectNode) fixture.at("/data/object")).putObject("metadata").put("plan", "pro").put("seats", "12")
                 .put("acquisition_channel", "partner");
         return JSON.writeValueAsString(fixture);
