@@ -60,12 +60,15 @@ public final class Cli {
             "      a local HTTP server feeding the same handler: POST http://localhost:3000/webhooks/<integration>",
             "      (for example: stripe listen --forward-to localhost:3000/webhooks/stripe); loopback only unless",
             "      --host-any",
-            "  sign <integration> <body-file> [--secrets <file>] [--config <relay.yaml>] [--url <url>] [--header 'N: v'] [--event]",
+            "  sign <integration> <body-file> [--secrets <file>] [--config <relay.yaml>] [--url <url>] [--header 'N: v'] [--event | --curl]",
             "      print the headers the integration's provider would send with this body, signed with the secret",
-            "      relay.yaml names (for curl, or a local test); --event prints a whole HTTP API event instead, for",
-            "      invoke and sam local invoke -e",
-            "  check-config [relay.yaml]",
-            "      validate a configuration (the bundled one by default); exit 0 when it loads",
+            "      relay.yaml names; --curl prints a ready curl command line (against serve by default, --url",
+            "      elsewhere); --event prints a whole HTTP API event instead, for invoke and sam local invoke -e",
+            "  check-config [relay.yaml] [--secrets <file>]",
+            "      validate a configuration (RELAY_CONFIG's, else the bundled one) and list every problem; with",
+            "      --secrets, RELAY_SECRETS or CHARTMOGUL_SECRET_ID, also check that every secret key it names exists",
+            "      (values are never printed). Exit 0 when it loads (warnings about placeholders left in place",
+            "      included), 78 when it does not",
             "  replay --from <dead-letter-queue-url> --to <queue-url> [--max N] [--dry-run]",
             "      queued mode: move dead-letter messages back to the update queue once the cause is fixed (same",
             "      body and message group, a fresh deduplication id; deleted from the dead-letter queue only after",
@@ -95,7 +98,7 @@ public final class Cli {
                 case "sign":
                     return sign(Options.parse(args, 1), env, out, err);
                 case "check-config":
-                    return checkConfig(args.length > 1 ? args[1] : null, env, out, err);
+                    return checkConfig(Options.parse(args, 1), env, out, err);
                 case "replay":
                     return replay(Options.parse(args, 1), out, err);
                 default:
@@ -223,7 +226,12 @@ public final class Cli {
         headers.put("Content-Type", looksLikeJson(body) ? "application/json" : "application/x-www-form-urlencoded");
         headers.putAll(o.headers);
         headers.putAll(signed.headers());
-        if (o.event) {
+        if (o.event && o.curl) {
+            throw new UsageException("sign takes --event or --curl, not both");
+        }
+        if (o.curl) {
+            out.println(Curl.command(signed.url(), headers, o.positional.get(1)));
+        } else if (o.event) {
             URI u = URI.create(signed.url());
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Json.MAPPER.readTree(
                     HttpApiEvent.of("POST", u.getRawPath(), u.getRawQuery(), headers, body,
@@ -263,12 +271,45 @@ public final class Cli {
         }
     }
 
-    static int checkConfig(String file, Map<String, String> env, PrintStream out, PrintStream err) {
-        RelayConfig config = file != null ? ConfigLoader.load(Path.of(file)) : ConfigLoader.fromEnvironment(env);
+    static int checkConfig(Options o, Map<String, String> env, PrintStream out, PrintStream err) throws IOException {
+        if (o.positional.size() > 1 || o.dryRun || o.url != null || o.event || o.curl || !o.headers.isEmpty()
+                || o.from != null || o.to != null) {
+            throw new UsageException("check-config takes one relay.yaml and --secrets <file> (or --config <relay.yaml>)");
+        }
+        String file = !o.positional.isEmpty() ? o.positional.get(0) : o.config;
+        RelayConfig config;
+        try {
+            config = file != null ? ConfigLoader.load(Path.of(file)) : ConfigLoader.fromEnvironment(env);
+        } catch (ConfigException e) {
+            List<String> problems = e.problems();
+            problems.forEach(err::println);
+            err.println(problems.size() == 1 ? "1 problem" : problems.size() + " problems");
+            return 78;
+        }
         config.integrations().values().forEach(i -> out.println(config.file() + ": integration '" + i.name() + "': "
                 + (i.verify() == null ? "EventBridge only" : "scheme " + i.verify().scheme()
                 + (i.verify().secretName() == null ? "" : ", secret key '" + i.verify().secretName() + "'"))
                 + ", " + i.rules().size() + (i.rules().size() == 1 ? " rule" : " rules")));
+        for (String warning : ConfigCheck.placeholders(config)) {
+            err.println("warning: " + warning);
+        }
+        boolean haveSecrets = o.secrets != null || env.get("CHARTMOGUL_SECRET_ID") != null || env.get("RELAY_SECRETS") != null;
+        if (haveSecrets) {
+            SecretSource source = secrets(o, env);
+            List<String> missing;
+            try {
+                missing = ConfigCheck.missingSecrets(config, RelaySecrets.parse(source.read(), source.describe()));
+            } catch (SecretsUnavailableException e) {
+                err.println("cannot read the secrets " + source.describe() + ": " + e.getMessage());
+                return 69;
+            }
+            if (!missing.isEmpty()) {
+                missing.forEach(m -> err.println(config.file() + ": " + m));
+                err.println(missing.size() == 1 ? "1 problem" : missing.size() + " problems");
+                return 78;
+            }
+            out.println("secrets " + source.describe() + ": every key relay.yaml names is there");
+        }
         out.println("ok");
         return 0;
     }
@@ -335,6 +376,7 @@ public final class Cli {
         String clock = "event";
         String url;
         boolean event;
+        boolean curl;
         final Map<String, String> headers = new java.util.LinkedHashMap<>();
         int port = 3000;
         boolean hostAny;
@@ -376,6 +418,9 @@ public final class Cli {
                         break;
                     case "--event":
                         o.event = true;
+                        break;
+                    case "--curl":
+                        o.curl = true;
                         break;
                     case "--host-any":
                         o.hostAny = true;

@@ -111,4 +111,127 @@ class CliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("stripe_signing_secret");
         assertThat(run(Map.of(), "sign", "nope", body.toString())).isEqualTo(65);
     }
+    String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void checkConfigRefusesAnOptionItDoesNotKnowNamingIt() {
+        assertThat(run(Map.of(), "check-config", "--secret", "events/local-secrets.json")).isEqualTo(64);
+        assertThat(err()).startsWith("unknown option --secret");
+        assertThat(run(Map.of(), "check-config", "a.yaml", "b.yaml")).isEqualTo(64);
+        assertThat(run(Map.of(), "check-config", "--curl")).isEqualTo(64);
+    }
+
+    @Test
+    void checkConfigReportsEveryProblemOfTheFileInOneRun(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("relay.yaml");
+        Files.writeString(bad, """
+                integrations:
+                  first:
+                    verify: { scheme: stripe }
+                    events:
+                      - customer: { uuid: u }
+                        attributes:
+                          a: { type: Text, value: v }
+                          b: { type: Integer, value: "x +" }
+                      - name: second
+                        when: "type = "
+                        customer: { email: e, external_id: x }
+                        attributes: { c: { type: String, value: v } }
+                  other:
+                    verify: { scheme: nonesuch, secret: s }
+                    on_unknown_customer: shrug
+                    events:
+                      - customer: { uuid: u }
+                        attributes: { d: { type: String, value: v } }
+                """);
+        assertThat(run(Map.of(), "check-config", bad.toString())).isEqualTo(78);
+        String file = bad.toString();
+        assertThat(err()).contains(file + ": integration 'first', field verify.secret: is required")
+                .contains(file + ": integration 'first', rule events[0], field attributes.a.type: 'Text' is not a type")
+                .contains(file + ": integration 'first', rule events[0], field attributes.b.value: ")
+                .contains(file + ": integration 'first', rule events[1] (second), field when: ")
+                .contains(file + ": integration 'first', rule events[1] (second), field customer: names both")
+                .contains(file + ": integration 'other', field verify.scheme: ")
+                .contains(file + ": integration 'other', field on_unknown_customer: must be retry, skip or reject")
+                .endsWith("7 problems\n");
+    }
+
+    @Test
+    void aYamlSyntaxErrorPointsAtTheLineAtFault(@TempDir Path dir) throws Exception {
+        Path tab = dir.resolve("tab.yaml");
+        Files.writeString(tab, "integrations:\n  x:\n    verify: { scheme: none, allow_unsigned: true }\n"
+                + "    events:\n\t- customer: { uuid: u }\n");
+        assertThat(run(Map.of(), "check-config", tab.toString())).isEqualTo(78);
+        assertThat(err()).contains("at line 5, column 1");
+
+        err.reset();
+        Path indent = dir.resolve("indent.yaml");
+        Files.writeString(indent, "integrations:\n  x:\n    verify:\n      scheme: none\n     allow_unsigned: true\n");
+        assertThat(run(Map.of(), "check-config", indent.toString())).isEqualTo(78);
+        assertThat(err()).contains("at line 5,");
+    }
+
+    @Test
+    void checkConfigWithSecretsNamesEveryMissingKeyAndNoValue(@TempDir Path dir) throws Exception {
+        Path secrets = dir.resolve("secrets.json");
+        Files.writeString(secrets, "{\"chartmogul_api_key\":\"cm_live_DO_NOT_PRINT\",\"stripe_signing_secret\":\"whsec_DO_NOT_PRINT\"}");
+        assertThat(run(Map.of(), "check-config", "--secrets", secrets.toString())).isEqualTo(78);
+        assertThat(err()).contains("integration 'paddle', field verify.secret: the secrets have no key 'paddle_webhook_secret'")
+                .contains("the secrets have no key 'mailchimp_token'").contains("7 problems")
+                .doesNotContain("integration 'stripe', field verify.secret").doesNotContain("DO_NOT_PRINT");
+        assertThat(out()).doesNotContain("DO_NOT_PRINT");
+
+        out.reset();
+        err.reset();
+        assertThat(run(Map.of(), "check-config", "--secrets", "events/local-secrets.json")).isZero();
+        assertThat(out()).contains("every key relay.yaml names is there").endsWith("ok\n");
+        assertThat(out() + err()).doesNotContain("whsec_");
+    }
+
+    @Test
+    void checkConfigWarnsAboutPlaceholdersLeftInPlace(@TempDir Path dir) throws Exception {
+        assertThat(run(Map.of(), "check-config")).isZero();
+        assertThat(err()).contains("warning: relay.yaml: integration 'hubspot', field verify.public_url: still the placeholder "
+                + "https://hooks.example.com/webhooks/hubspot");
+
+        err.reset();
+        Path cfg = dir.resolve("relay.yaml");
+        Files.writeString(cfg, "integrations:\n  s:\n    verify: { scheme: none, allow_unsigned: true }\n"
+                + "    data_source_uuid: ds_00000000-0000-0000-0000-000000000000\n    preset: stripe\n");
+        assertThat(run(Map.of(), "check-config", cfg.toString())).isZero();
+        assertThat(err()).contains("field data_source_uuid: still the placeholder ds_00000000-0000-0000-0000-000000000000");
+
+        err.reset();
+        Files.writeString(cfg, "integrations:\n  s:\n    verify: { scheme: none, allow_unsigned: true }\n"
+                + "    data_source_uuid: ds_5a1e2f00-1111-4222-8333-944455556666\n    preset: stripe\n");
+        assertThat(run(Map.of(), "check-config", cfg.toString())).isZero();
+        assertThat(err()).doesNotContain("warning");
+    }
+
+    @Test
+    void signCurlPrintsACommandThatServeAccepts(@TempDir Path dir) throws Exception {
+        Path body = dir.resolve("it's body.json");
+        Files.writeString(body, "{\"id\":\"evt_9\",\"type\":\"customer.updated\",\"created\":1,"
+                + "\"data\":{\"object\":{\"id\":\"cus_9\",\"metadata\":{\"plan\":\"pro\"}}}}");
+        ByteArrayOutputStream quiet = new ByteArrayOutputStream();
+        PrintStream q = new PrintStream(quiet, true, StandardCharsets.UTF_8);
+        Cli.Options o = Cli.Options.parse(new String[] {"--port", "0", "--dry-run", "--secrets", "events/local-secrets.json"}, 0);
+        LocalServer server = Cli.startServer(o, Map.of(), q, q);
+        try {
+            String url = "http://127.0.0.1:" + server.port() + "/webhooks/stripe";
+            assertThat(run(Map.of(), "sign", "stripe", body.toString(), "--secrets", "events/local-secrets.json",
+                    "--url", url, "--curl")).isZero();
+            String command = out();
+            assertThat(command).startsWith("curl -sS -X POST '" + url + "'").contains("-H 'Stripe-Signature: t=")
+                    .contains("--data-binary '@" + body.toString().replace("'", "'\\''") + "'");
+            Process curl = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+            String answer = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(curl.waitFor()).isZero();
+            assertThat(answer).contains("\"status\":\"applied\"");
+        } finally {
+            server.stop();
+        }
+    }
 }
