@@ -185,9 +185,17 @@ class CliTest {
 
         out.reset();
         err.reset();
-        assertThat(run(Map.of(), "check-config", "--secrets", "events/local-secrets.json")).isZero();
+        // the samples' secrets name every signing key of the bundled file; the API key is the one they leave out
+        Path complete = dir.resolve("complete.json");
+        Files.writeString(complete, Files.readString(Path.of("events/local-secrets.json")).trim()
+                .replaceFirst("^\\{", "{\"chartmogul_api_key\":\"cm_live_DO_NOT_PRINT\","));
+        assertThat(run(Map.of(), "check-config", "--secrets", "events/local-secrets.json")).isEqualTo(78);
+        assertThat(err()).contains("the secrets have no 'chartmogul_api_key'").contains("1 problem");
+        out.reset();
+        err.reset();
+        assertThat(run(Map.of(), "check-config", "--secrets", complete.toString())).isZero();
         assertThat(out()).contains("every key relay.yaml names is there").endsWith("ok\n");
-        assertThat(out() + err()).doesNotContain("whsec_");
+        assertThat(out() + err()).doesNotContain("whsec_").doesNotContain("DO_NOT_PRINT");
     }
 
     @Test
