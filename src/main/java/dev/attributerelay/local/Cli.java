@@ -10,9 +10,12 @@ import dev.attributerelay.chartmogul.Transport;
 import dev.attributerelay.lambda.ApiEvents;
 import dev.attributerelay.lambda.ApiGatewayHandler;
 import dev.attributerelay.lambda.EventBridgeHandler;
+import dev.attributerelay.inbound.Inbound;
 import dev.attributerelay.inbound.Outcome;
+import dev.attributerelay.inbound.Payloads;
 import dev.attributerelay.mapping.ConfigException;
 import dev.attributerelay.mapping.ConfigLoader;
+import dev.attributerelay.mapping.Explanation;
 import dev.attributerelay.mapping.Integration;
 import dev.attributerelay.verify.SignRequest;
 import dev.attributerelay.verify.Signed;
@@ -50,13 +53,14 @@ public final class Cli {
     private static final String USAGE = String.join("\n",
             "usage: java -jar attribute-relay.jar <command> [options]",
             "",
-            "  invoke <event.json> [--dry-run] [--secrets <file>] [--config <relay.yaml>] [--clock event|now]",
+            "  invoke <event.json> [--dry-run] [--explain] [--secrets <file>] [--config <relay.yaml>] [--clock event|now]",
             "      run the handler on an API Gateway, Function URL or EventBridge event file and print the answer;",
             "      with --dry-run, or when the secrets hold no chartmogul_api_key, print the ChartMogul requests",
             "      instead of sending them. --clock event (the default) verifies signatures as of the moment the",
             "      event says API Gateway received it, so a recorded sample keeps verifying; --clock now uses the",
-            "      real time, as a deployed function does.",
-            "  serve [--port 3000] [--host-any] [--dry-run] [--secrets <file>] [--config <relay.yaml>]",
+            "      real time, as a deployed function does. --explain first shows, per rule, whether `when` matched,",
+            "      each attribute's value or why it is null, and the customer reference.",
+            "  serve [--port 3000] [--host-any] [--dry-run] [--explain] [--secrets <file>] [--config <relay.yaml>]",
             "      a local HTTP server feeding the same handler: POST http://localhost:3000/webhooks/<integration>",
             "      (for example: stripe listen --forward-to localhost:3000/webhooks/stripe); loopback only unless",
             "      --host-any",
@@ -140,6 +144,13 @@ public final class Cli {
                     + (o.dryRun ? "" : " (no chartmogul_api_key in the secrets)"));
             out.println();
         }
+        if (o.explain) {
+            if (api) {
+                explain(config, root, out);
+            } else {
+                out.println("# explain: only API Gateway and Function URL events are explained");
+            }
+        }
         URI apiUrl = Wiring.apiUrl(env);
         Relay relay = Wiring.relay(config, secrets, transport, apiUrl, clock, new EventLog(err), RetryPolicy.standard());
         ByteArrayOutputStream response = new ByteArrayOutputStream();
@@ -191,7 +202,8 @@ public final class Cli {
         Transport transport = dryRun ? new DryRunTransport(out) : Wiring.transportFor(Wiring.apiUrl(env));
         Relay relay = Wiring.relay(config, secrets, transport, Wiring.apiUrl(env), clock, new EventLog(err),
                 RetryPolicy.standard());
-        LocalServer server = new LocalServer(o.port, o.hostAny, new ApiGatewayHandler(relay, clock), clock);
+        LocalServer server = new LocalServer(o.port, o.hostAny, new ApiGatewayHandler(relay, clock), clock,
+                o.explain ? event -> explain(config, event, out) : null);
         server.start();
         return server;
     }
@@ -243,6 +255,23 @@ public final class Cli {
         return 0;
     }
 
+    /** Prints why an API event maps as it does; a request it cannot read is said so, never thrown. */
+    static void explain(RelayConfig config, JsonNode apiEvent, PrintStream out) {
+        try {
+            Inbound in = ApiEvents.toInbound(apiEvent, Instant.now());
+            Integration integration = in.integration() == null ? null : config.integration(in.integration());
+            if (integration == null) {
+                out.println("# explain: no integration '" + in.integration() + "' in " + config.file());
+                return;
+            }
+            Object payload = Payloads.parse(in.body(), in.headers().first("Content-Type"));
+            Explanation.of(integration, payload, in.headers()).forEach(out::println);
+        } catch (ApiEvents.BadEvent | Payloads.BadPayload e) {
+            out.println("# explain: the request cannot be read: " + e.getMessage());
+        }
+        out.println();
+    }
+
     private static boolean looksLikeJson(byte[] body) {
         for (byte b : body) {
             if (b == '{' || b == '[') {
@@ -272,7 +301,7 @@ public final class Cli {
     }
 
     static int checkConfig(Options o, Map<String, String> env, PrintStream out, PrintStream err) throws IOException {
-        if (o.positional.size() > 1 || o.dryRun || o.url != null || o.event || o.curl || !o.headers.isEmpty()
+        if (o.positional.size() > 1 || o.dryRun || o.url != null || o.event || o.curl || o.explain || !o.headers.isEmpty()
                 || o.from != null || o.to != null) {
             throw new UsageException("check-config takes one relay.yaml and --secrets <file> (or --config <relay.yaml>)");
         }
@@ -377,6 +406,7 @@ public final class Cli {
         String url;
         boolean event;
         boolean curl;
+        boolean explain;
         final Map<String, String> headers = new java.util.LinkedHashMap<>();
         int port = 3000;
         boolean hostAny;
@@ -418,6 +448,9 @@ public final class Cli {
                         break;
                     case "--event":
                         o.event = true;
+                        break;
+                    case "--explain":
+                        o.explain = true;
                         break;
                     case "--curl":
                         o.curl = true;

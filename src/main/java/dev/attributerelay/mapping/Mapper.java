@@ -178,7 +178,7 @@ public final class Mapper {
         return List.of(each);
     }
 
-    private static Map<String, String> headerMap(Headers headers) {
+    static Map<String, String> headerMap(Headers headers) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String name : headers.names()) {
             // credentials are never handed to user expressions

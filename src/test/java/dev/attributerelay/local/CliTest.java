@@ -242,4 +242,63 @@ class CliTest {
             server.stop();
         }
     }
+    @Test
+    void invokeExplainShowsEachRuleEachValueAndTheCustomerThenTheRequest() {
+        int code = run(Map.of(), "invoke", "events/stripe-customer-updated.http-api.json", "--secrets",
+                "events/local-secrets.json", "--explain");
+        assertThat(code).isZero();
+        String o = out();
+        assertThat(o).contains("# explain: integration 'stripe', event type \"customer.updated\"")
+                .contains("# rule preset stripe events[0] (customer): when matched\n")
+                .contains("#   customer external_id = cus_NSPHp4fOlXGw8P")
+                .contains("#   plan (String) = \"growth\"\n")
+                .contains("#   seats (Integer) = 12\n")
+                .contains("# rule preset stripe events[1] (subscription): when did not match");
+        assertThat(o.indexOf("# explain:")).isLessThan(o.indexOf("GET https://api.chartmogul.com"));
+        assertThat(o).contains("# response: HTTP 200");
+    }
+
+    @Test
+    void aTypoInARulePathIsNamedByExplain(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("relay.yaml");
+        Files.writeString(cfg, """
+                integrations:
+                  stripe:
+                    verify: { scheme: stripe, secret: stripe_signing_secret }
+                    events:
+                      - name: typo
+                        when: type = "customer.updated"
+                        customer: { external_id: data.object.id }
+                        attributes:
+                          plan:    { type: String, value: data.object.metdata.plan }
+                          country: { type: String, value: data.object.address.country }
+                """);
+        int code = run(Map.of(), "invoke", "events/stripe-customer-updated.http-api.json", "--secrets",
+                "events/local-secrets.json", "--config", cfg.toString(), "--explain");
+        assertThat(code).isZero();
+        assertThat(out()).contains("#   plan (String) = null: data.object has no 'metdata', left out")
+                .contains("#   country (String) = \"CM\"");
+    }
+
+    @Test
+    void serveExplainPrintsTheExplanationOfEachRequest() throws Exception {
+        ByteArrayOutputStream served = new ByteArrayOutputStream();
+        PrintStream p = new PrintStream(served, true, StandardCharsets.UTF_8);
+        Cli.Options o = Cli.Options.parse(new String[] {"--port", "0", "--dry-run", "--explain", "--secrets", "events/local-secrets.json", "--config",
+                "src/main/resources/relay.yaml"}, 0);
+        LocalServer server = Cli.startServer(o, Map.of(), p, p);
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port()
+                            + "/webhooks/customerio")).header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"metric\":\"subscribed\","
+                                    + "\"object_type\":\"customer\",\"data\":{\"identifiers\":{\"email\":\"\"}}}"))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(401); // unsigned: the explanation still shows how it would map
+            assertThat(served.toString(StandardCharsets.UTF_8)).contains("# explain: integration 'customerio'")
+                    .contains("(subscription): when did not match");
+        } finally {
+            server.stop();
+        }
+    }
 }
