@@ -422,7 +422,7 @@ public final class ColdStartBenchmark {
                 .httpApi();
     }
 
-    /** The recorded Stripe customer.updated with plan and seats in its metadata, compact, customer id a placeholder. */
+    /** The project's own Stripe customer.updated fixture with plan and seats in its metadata, compact, customer id a placeholder. */
     private static String stripeBodyTemplate() {
         JsonNode fixture = Fixtures.ownJson("stripe/customer.updated.json").deepCopy();
         ObjectNode customer = (ObjectNode) fixture.at("/data/object");
