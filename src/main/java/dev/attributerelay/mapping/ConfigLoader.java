@@ -109,17 +109,32 @@ public final class ConfigLoader {
     }
 
     private static Integration integration(String name, JsonNode node, Where where) {
+        List<String> problems = new ArrayList<>();
+        try {
+            return integration(name, node, where, problems);
+        } catch (ConfigException e) {
+            // what was collected before a setting that stops the rest, and that setting's own problem
+            java.util.Set<String> all = new java.util.LinkedHashSet<>(problems);
+            all.addAll(e.problems());
+            throw all.size() == 1 ? e : new ConfigException(new ArrayList<>(all));
+        }
+    }
+
+    private static Integration integration(String name, JsonNode node, Where where, List<String> problems) {
         if (!NAME.matcher(name).matches()) {
             throw where.error("", "the integration name must be letters, digits, '-' or '_' (it is a URL path segment)");
         }
         if (!node.isObject()) {
             throw where.error("", "must be a mapping of settings");
         }
-        onlyFields(node, INTEGRATION_FIELDS, where, "");
+        try {
+            onlyFields(node, INTEGRATION_FIELDS, where, "");
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
         String source = text(node, "source", where, name);
         String eventbridgeSource = text(node, "eventbridge_source", where, null);
 
-        List<String> problems = new ArrayList<>();
         VerifySpec verify = null;
         SignatureScheme verifier = null;
         JsonNode v = node.get("verify");

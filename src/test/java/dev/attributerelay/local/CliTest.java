@@ -142,6 +142,8 @@ class CliTest {
                   other:
                     verify: { scheme: nonesuch, secret: s }
                     on_unknown_customer: shrug
+                    create_missing_attribute: true
+                    max_body_bytes: lots
                     events:
                       - customer: { uuid: u }
                         attributes: { d: { type: String, value: v } }
@@ -155,7 +157,9 @@ class CliTest {
                 .contains(file + ": integration 'first', rule events[1] (second), field customer: names both")
                 .contains(file + ": integration 'other', field verify.scheme: ")
                 .contains(file + ": integration 'other', field on_unknown_customer: must be retry, skip or reject")
-                .endsWith("7 problems\n");
+                .contains(file + ": integration 'other', field create_missing_attribute: is not a known setting")
+                .contains(file + ": integration 'other', field max_body_bytes: must be a whole number")
+                .endsWith("9 problems\n");
     }
 
     @Test
