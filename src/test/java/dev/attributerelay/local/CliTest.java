@@ -2,6 +2,7 @@ package dev.attributerelay.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.attributerelay.testing.FakeSecretsManager;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -303,6 +304,25 @@ class CliTest {
                     .contains("(subscription): when did not match");
         } finally {
             server.stop();
+        }
+    }
+    @Test
+    void checkConfigReadsTheSecretFromSecretsManagerWhenNamed() throws Exception {
+        try (FakeSecretsManager sm = new FakeSecretsManager()) {
+            sm.put("attribute-relay", "{\"chartmogul_api_key\":\"cm_DO_NOT_PRINT\",\"stripe_signing_secret\":\"whsec_DO_NOT_PRINT\"}");
+            // the SDK's own endpoint setting, as AWS_ENDPOINT_URL_SECRETS_MANAGER would be
+            System.setProperty("aws.endpointUrlSecretsManager", sm.url().toString());
+            try {
+                Map<String, String> env = Map.of("CHARTMOGUL_SECRET_ID", "attribute-relay", "AWS_REGION", "eu-west-1",
+                        "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test");
+                assertThat(run(env, "check-config")).isEqualTo(78);
+            } finally {
+                System.clearProperty("aws.endpointUrlSecretsManager");
+            }
+            assertThat(sm.reads()).isEqualTo(1);
+            assertThat(err()).contains("the secrets have no key 'paddle_webhook_secret'")
+                    .doesNotContain("no key 'stripe_signing_secret'").doesNotContain("DO_NOT_PRINT");
+            assertThat(out()).doesNotContain("DO_NOT_PRINT");
         }
     }
 }
