@@ -148,7 +148,7 @@ public final class Cli {
             if (api) {
                 explain(config, root, out);
             } else {
-                out.println("# explain: only API Gateway and Function URL events are explained");
+                explainEventBridge(config, root, out);
             }
         }
         URI apiUrl = Wiring.apiUrl(env);
@@ -268,6 +268,20 @@ public final class Cli {
             Explanation.of(integration, payload, in.headers()).forEach(out::println);
         } catch (ApiEvents.BadEvent | Payloads.BadPayload e) {
             out.println("# explain: the request cannot be read: " + e.getMessage());
+        }
+        out.println();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void explainEventBridge(RelayConfig config, JsonNode event, PrintStream out) {
+        String source = event.path("source").asText(null);
+        Integration integration = config.forEventBridgeSource(source);
+        if (integration == null || !event.path("detail").isObject()) {
+            out.println("# explain: no integration's eventbridge_source matches source " + source);
+        } else {
+            EventBridgeHandler.Delivered d = EventBridgeHandler.delivered(
+                    Json.MAPPER.convertValue(event.get("detail"), Map.class));
+            Explanation.of(integration, d.payload(), d.headers()).forEach(out::println);
         }
         out.println();
     }

@@ -325,4 +325,11 @@ class CliTest {
             assertThat(out()).doesNotContain("DO_NOT_PRINT");
         }
     }
+    @Test
+    void explainReadsAnEventBridgeEventAsTheHandlerDoes() {
+        assertThat(run(Map.of(), "invoke", "events/shopify-customers-update.eventbridge.json", "--explain")).isZero();
+        assertThat(out()).contains("# explain: integration 'shopify', event type \"customers/update\"")
+                .contains("(customer): when matched").contains("#   customer email = ")
+                .contains("# outcome: applied (200)");
+    }
 }
