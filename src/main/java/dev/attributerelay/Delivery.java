@@ -9,16 +9,16 @@ import dev.attributerelay.mapping.AttributeUpdate;
 import dev.attributerelay.mapping.CustomerRef;
 import dev.attributerelay.mapping.Integration;
 import dev.attributerelay.mapping.TypedValue;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import dev.attributerelay.resolve.CustomerResolver;
 import dev.attributerelay.resolve.Resolution;
 import dev.attributerelay.secrets.SecretsUnavailableException;
 import dev.attributerelay.state.AppliedState;
 import dev.attributerelay.state.Guard;
 import dev.attributerelay.state.StateUnavailableException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Resolves one update's customer and sends what applied state lets through (newer and changed), turning every failure
@@ -33,7 +33,6 @@ public final class Delivery {
     private final ChartMogulClient client;
     private final AppliedState state;
     private final AtomicInteger staleDrops = new AtomicInteger();
-    private final AtomicInteger unchangedSkips = new AtomicInteger();
 
     public Delivery(CustomerResolver resolver, ChartMogulClient client, AppliedState state) {
         this.resolver = resolver;
@@ -44,11 +43,6 @@ public final class Delivery {
     /** Attribute values dropped so far because a newer event had already set them. */
     public int staleDrops() {
         return staleDrops.get();
-    }
-
-    /** Attribute values left out so far because ChartMogul already had them. */
-    public int unchangedSkips() {
-        return unchangedSkips.get();
     }
 
     public Outcome deliver(Integration integration, AttributeUpdate update, Deadline deadline) {
@@ -95,7 +89,7 @@ public final class Delivery {
             if (!lease.written(update.eventId(), integration.name(), deadline)) {
                 return leaseLost();
             }
-            count(plan);
+            countStale(plan);
             return ignored(plan);
         }
         try {
@@ -107,8 +101,10 @@ public final class Delivery {
                 resolver.forget(update.customer(), deadline);
                 return send(integration, update, times, deadline, false);
             }
-            if (e.mayPass()) {
-                lease.inDoubt(update.eventId(), integration.name(), deadline); // no answer: it may still land
+            // no answer, a 5xx, or a retry's last answer after one of those: the PUT may still land. A rejected
+            // key (401/403) was never applied
+            if (e.mayPass() && e.status() != 401 && e.status() != 403) {
+                lease.inDoubt(update.eventId(), integration.name(), deadline);
             } else {
                 lease.notWritten(deadline);
             }
@@ -125,7 +121,7 @@ public final class Delivery {
         if (!lease.written(update.eventId(), integration.name(), deadline)) {
             return leaseLost();
         }
-        count(plan);
+        countStale(plan);
         return applied();
     }
 
@@ -143,9 +139,8 @@ public final class Delivery {
         }
     }
 
-    private void count(Guard.Plan plan) {
+    private void countStale(Guard.Plan plan) {
         staleDrops.addAndGet(plan.stale().size());
-        unchangedSkips.addAndGet(plan.unchanged().size());
     }
 
     private static Outcome ignored(Guard.Plan plan) {
