@@ -100,6 +100,23 @@ class AppliedStateOnDynamoDbTest {
     }
 
     @Test
+    void aSharedUuidThatAnswers404IsResolvedAgainForEveryContainer() {
+        Relay a = container();
+        Containers.deliver(a, event("evt_1", 1, "pro", 5), 20_000);
+        // ChartMogul merges the customer into another: the old uuid answers 404 from now on
+        String merged = "cus_d0000000-0000-4000-8000-000000000002";
+        cm.removeCustomer(UUID).customer(merged, "cus_A", "ds_stripe", null);
+        Relay b = container(); // knows the old uuid only through the table
+        Reply r = Containers.deliver(b, event("evt_2", 2, "team", 6), 20_000);
+        assertThat(r.body().path("status").asText()).as(r.toString()).isEqualTo("applied");
+        assertThat(cm.attributesOf(merged).get("plan").asText()).isEqualTo("team");
+        assertThat(cm.requests("GET")).as("looked up again after the 404").hasSize(2);
+        Reply third = Containers.deliver(container(), event("evt_3", 3, "scale", 7), 20_000);
+        assertThat(third.body().path("status").asText()).isEqualTo("applied");
+        assertThat(cm.requests("GET")).as("the new uuid is shared").hasSize(2);
+    }
+
+    @Test
     void unchangedValuesAreLeftOutAndNothingLeftMeansNoCall() {
         Relay a = container();
         Relay b = container();
