@@ -201,6 +201,22 @@ class QueueModeTest {
     }
 
     @Test
+    void dynamoDbUnavailableReturnsTheMessageAndWritesNothing() throws Exception {
+        try (LocalDynamo own = LocalDynamo.own()) {
+            Map<String, String> env = own.env(own.createStateTable());
+            QueueHarness.Worker worker = h.worker(RateLimiter.unlimited(), RelayHarness.fastRetries(),
+                    UnaryOperator.identity(), Wiring.stateStore(env));
+            own.stop();
+            h.invoke(QueueHarness.webhook("evt_1", T0, "cus_StripeA", "pro", 5));
+            SqsPoller.Batch batch = h.poller(30_000).pollOnce(worker.handler(), 1);
+            assertThat(batch.failed()).as("returned to the queue").hasSize(1);
+            assertThat(h.chartmogul.requests()).as("nothing sent without the guard").isEmpty();
+            JsonNode line = h.workerLines().get(h.workerLines().size() - 1);
+            assertThat(line.get("outcome").asText()).isEqualTo("unavailable");
+        }
+    }
+
+    @Test
     void aChartMogul503ReturnsTheMessageWithADelayAndALaterReceiveAppliesIt() throws Exception {
         h.chartmogul.thenAnswer(503, "{\"error\":\"Service Unavailable\"}", Map.of("Retry-After", "1"));
         h.invoke(QueueHarness.webhook("evt_1", T0, "cus_StripeA", "pro", 5));
