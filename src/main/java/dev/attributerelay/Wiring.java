@@ -17,6 +17,10 @@ import dev.attributerelay.secrets.RelaySecrets;
 import dev.attributerelay.secrets.SecretSource;
 import dev.attributerelay.secrets.SecretsManagerSource;
 import dev.attributerelay.secrets.SecretsUnavailableException;
+import dev.attributerelay.state.AppliedState;
+import dev.attributerelay.state.DynamoDbStore;
+import dev.attributerelay.state.MemoryStore;
+import dev.attributerelay.state.StateStore;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -26,7 +30,10 @@ import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /** Builds a {@link Relay} from the environment (DESIGN §5). Called once per container, at init. */
 public final class Wiring {
@@ -68,7 +75,7 @@ public final class Wiring {
         UpdateQueue queue = queueUrl == null || queueUrl.isBlank()
                 ? null : new SqsUpdateQueue(SqsUpdateQueue.defaultClient(), queueUrl);
         Relay relay = new Parts(config, source, transportFor(apiUrl(env)), apiUrl(env), Clock.systemUTC(),
-                new EventLog(System.out), RetryPolicy.standard(), rateLimit(env), queue).relay(secrets);
+                new EventLog(System.out), RetryPolicy.standard(), rateLimit(env), queue, stateStore(env)).relay(secrets);
         prefetch.awaitDone(PREFETCH_WAIT);
         return relay;
     }
@@ -88,7 +95,13 @@ public final class Wiring {
      * queue).
      */
     public record Parts(RelayConfig config, SecretSource source, Transport transport, URI apiUrl, Clock clock,
-                        EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue) {
+                        EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue, StateStore state) {
+
+        /** Applied state in this relay's own memory. */
+        public Parts(RelayConfig config, SecretSource source, Transport transport, URI apiUrl, Clock clock,
+                     EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue) {
+            this(config, source, transport, apiUrl, clock, log, retry, limiter, queue, null);
+        }
 
         public Relay relay() {
             return relay(new CachedSecrets(source, clock, SECRET_TTL));
@@ -98,9 +111,11 @@ public final class Wiring {
         public Relay relay(CachedSecrets secrets) {
             ChartMogulClient client = new ChartMogulClient(apiUrl, apiKeys(secrets), transport, retry,
                     ChartMogulClient.Sleeper.REAL, limiter);
-            CustomerResolver resolver = new CustomerResolver(client, clock, CUSTOMER_TTL);
-            return new Relay(config, secrets, new Delivery(resolver, client, new AppliedMemory()), client, queue, clock,
-                    log);
+            StateStore store = state == null ? new MemoryStore() : state;
+            CustomerResolver resolver = new CustomerResolver(client, store, clock, CUSTOMER_TTL,
+                    AppliedState.Sleeper.REAL);
+            AppliedState applied = new AppliedState(store, clock, settleTime(retry), AppliedState.Sleeper.REAL);
+            return new Relay(config, secrets, new Delivery(resolver, client, applied), client, queue, clock, log);
         }
     }
 
@@ -127,6 +142,50 @@ public final class Wiring {
         return new Parts(config, source, transportFor(endpoint), endpoint, Clock.systemUTC(),
                 new EventLog(new PrintStream(OutputStream.nullOutputStream())), once, RateLimiter.unlimited(), null)
                 .relay();
+    }
+
+    /**
+     * How long after its last try an unanswered ChartMogul write may still land: the client gives up on a call after
+     * {@link RetryPolicy#perCall()}, and ChartMogul is given as long again, at least 2 s, to finish what it received.
+     */
+    public static Duration settleTime(RetryPolicy retry) {
+        Duration perCall = retry.perCall();
+        return perCall.plus(perCall.compareTo(Duration.ofSeconds(2)) > 0 ? perCall : Duration.ofSeconds(2));
+    }
+
+    /**
+     * RELAY_STATE_TABLE: the DynamoDB table of applied state, its client built on first use (once per container);
+     * unset, null: state stays in each relay's memory and no DynamoDB client is ever built.
+     */
+    public static StateStore stateStore(Map<String, String> env) {
+        String table = env.get("RELAY_STATE_TABLE");
+        if (table == null || table.isBlank()) {
+            return null;
+        }
+        return new DynamoDbStore(() -> dynamoDb(env), table.trim());
+    }
+
+    /**
+     * The SDK client on the URL-connection HTTP client. AWS_ENDPOINT_URL_DYNAMODB, which the SDK reads from the
+     * process environment itself, is taken from the map too, so a relay built from a map (tests, local runs) reaches
+     * the endpoint it names. Each call's time is bounded per request by the delivery's deadline (DynamoDbStore).
+     */
+    static DynamoDbClient dynamoDb(Map<String, String> env) {
+        DynamoDbClientBuilder b = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(1)).socketTimeout(Duration.ofSeconds(2)).build());
+        String endpoint = env.get("AWS_ENDPOINT_URL_DYNAMODB");
+        if (endpoint != null && !endpoint.isBlank()) {
+            b.endpointOverride(URI.create(endpoint.trim()));
+        }
+        Region region = region(env);
+        if (region != null) {
+            b.region(region);
+        }
+        AwsCredentialsProvider credentials = credentials(env);
+        if (credentials != null) {
+            b.credentialsProvider(credentials);
+        }
+        return b.build();
     }
 
     /** AWS_REGION, which Lambda always sets; null leaves the SDK's region chain to find one (local runs). */

@@ -446,6 +446,8 @@ class LambdaRuntimeEndToEndTest {
                     eventbridge_source: aws.partner/stripe.com
                     create_missing_attributes: false
                     on_unknown_customer: retry
+                    # each payload format carries the same event: every one must reach ChartMogul
+                    skip_unchanged: false
                     events:
                       - when: type in ["customer.created", "customer.updated"]
                         customer:

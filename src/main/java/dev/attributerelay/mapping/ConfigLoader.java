@@ -33,7 +33,7 @@ public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Set<String> INTEGRATION_FIELDS = Set.of("source", "verify", "eventbridge_source",
             "create_missing_attributes", "on_unknown_customer", "events", "preset", "max_body_bytes", "event",
-            "data_source_uuid");
+            "data_source_uuid", "skip_unchanged");
     private static final Set<String> VERIFY_FIELDS = Set.of("scheme", "secret", "tolerance_seconds", "public_url",
             "allow_unsigned", "legacy_versions");
     private static final Set<String> RULE_FIELDS = Set.of("name", "when", "each", "customer", "attributes");
@@ -154,6 +154,7 @@ public final class ConfigLoader {
         }
 
         boolean create = bool(node, "create_missing_attributes", where, false);
+        boolean skipUnchanged = bool(node, "skip_unchanged", where, true);
         UnknownCustomerPolicy policy = UnknownCustomerPolicy.RETRY;
         String p = text(node, "on_unknown_customer", where, null);
         if (p != null) {
@@ -204,7 +205,8 @@ public final class ConfigLoader {
             problems.addAll(e.problems());
         }
         failIfAny(problems);
-        return new Integration(name, source, verify, verifier, eventbridgeSource, create, policy, maxBody, event, rules);
+        return new Integration(name, source, verify, verifier, eventbridgeSource, create, policy, maxBody, event, rules,
+                skipUnchanged);
     }
 
     private static VerifySpec verifySpec(JsonNode v, Where where) {

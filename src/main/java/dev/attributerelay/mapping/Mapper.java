@@ -1,6 +1,7 @@
 package dev.attributerelay.mapping;
 
 import dev.attributerelay.inbound.Headers;
+import dev.attributerelay.verify.VerifySpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +47,13 @@ public final class Mapper {
                 // an unreadable event time is not the sender's fault: order by arrival instead
                 eventTime = receivedAt;
             }
+        }
+        // newest wins by event time: a time from the future (a replayed body, a wrong clock) would make every later
+        // change of the customer look older, so no event is newer than its arrival plus the timestamp tolerance
+        Instant latest = receivedAt.plus(integration.verify() == null
+                ? VerifySpec.DEFAULT_TOLERANCE : integration.verify().tolerance());
+        if (eventTime.isAfter(latest)) {
+            eventTime = latest;
         }
 
         boolean matched = false;

@@ -136,9 +136,13 @@ class HttpContractTest {
         String event = signed("/webhooks/stripe", customerUpdated("growth", "12")).httpApi();
         Reply first = h.invoke(event);
         Map<String, JsonNode> after = Map.copyOf(h.chartmogul.attributesOf("cus_in_stripe"));
+        int puts = h.chartmogul.requests("PUT").size();
         Reply second = h.invoke(event);
-        assertThat(second.status()).isEqualTo(first.status());
-        assertThat(second.body()).isEqualTo(first.body());
+        assertThat(first.body().path("status").asText()).isEqualTo("applied");
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.body().path("status").asText()).as("already applied: unchanged").isEqualTo("ignored");
+        assertThat(second.body().path("message").asText()).startsWith("unchanged");
+        assertThat(h.chartmogul.requests("PUT")).as("nothing sent again").hasSize(puts);
         assertThat(h.chartmogul.attributesOf("cus_in_stripe")).isEqualTo(after);
     }
 

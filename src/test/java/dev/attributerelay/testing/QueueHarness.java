@@ -15,6 +15,7 @@ import dev.attributerelay.queue.QueueWorker;
 import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.queue.SqsVisibility;
 import dev.attributerelay.secrets.SecretsManagerSource;
+import dev.attributerelay.state.StateStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -162,9 +163,14 @@ public final class QueueHarness implements AutoCloseable {
      *                 wait minutes shortens them; the worker's own figure is still recorded)
      */
     public Worker worker(RateLimiter limiter, RetryPolicy retry, UnaryOperator<Duration> compress) {
+        return worker(limiter, retry, compress, null);
+    }
+
+    /** @param state the applied-state store the container shares with others (a table); null: its own memory */
+    public Worker worker(RateLimiter limiter, RetryPolicy retry, UnaryOperator<Duration> compress, StateStore state) {
         Relay relay = new Wiring.Parts(config, new SecretsManagerSource(secretsSdk, SECRET_ID),
                 Wiring.transportFor(chartmogul.url()), chartmogul.url(), clock, new EventLog(workerOut), retry,
-                limiter, null).relay();
+                limiter, null, state).relay();
         SqsClient workerSqs = SqsUpdateQueue.defaultClient();
         closing.add(workerSqs);
         RecordingVisibility visibility = new RecordingVisibility(new SqsVisibility(workerSqs, queues.url()), compress);
