@@ -3,10 +3,10 @@ package dev.attributerelay;
 import dev.attributerelay.chartmogul.ChartMogulClient;
 import dev.attributerelay.chartmogul.ChartMogulException;
 import dev.attributerelay.chartmogul.Deadline;
-import dev.attributerelay.inbound.Failure;
-import dev.attributerelay.inbound.Outcome;
 import dev.attributerelay.mapping.AttributeUpdate;
 import dev.attributerelay.mapping.CustomerRef;
+import dev.attributerelay.mapping.Hold;
+import dev.attributerelay.mapping.HoldReason;
 import dev.attributerelay.mapping.Integration;
 import dev.attributerelay.mapping.TypedValue;
 import java.time.Instant;
@@ -16,7 +16,7 @@ import dev.attributerelay.resolve.CustomerResolver;
 import dev.attributerelay.resolve.Resolution;
 import dev.attributerelay.secrets.SecretsUnavailableException;
 
-/** Resolves one update's customer and sends its attributes, turning every failure into an outcome. */
+/** Resolves one update's customer and sends its attributes, turning every failure into a {@link DeliveryResult}. */
 public final class Delivery {
     /** How long a sender should wait before redelivering an update whose customer ChartMogul lacks. */
     static final int UNKNOWN_CUSTOMER_RETRY_SECONDS = 60;
@@ -37,26 +37,27 @@ public final class Delivery {
         return staleDrops.get();
     }
 
-    public Outcome deliver(Integration integration, AttributeUpdate update, Deadline deadline) {
+    public DeliveryResult deliver(Integration integration, AttributeUpdate update, Deadline deadline) {
         return deliver(integration, update, AppliedMemory.timesOf(update), deadline);
     }
 
     /** @param times each attribute's event time, for an update coalesced from several events */
-    public Outcome deliver(Integration integration, AttributeUpdate update, Map<String, Instant> times, Deadline deadline) {
+    public DeliveryResult deliver(Integration integration, AttributeUpdate update, Map<String, Instant> times,
+                                  Deadline deadline) {
         try {
             return send(integration, update, times, deadline, true);
         } catch (SecretsUnavailableException e) {
-            return new Outcome.Unavailable(e.getMessage(), 30);
+            return new DeliveryResult.RetryLater(30, e.getMessage());
         } catch (ChartMogulException e) {
             return failed(e, update);
         }
     }
 
-    private Outcome send(Integration integration, AttributeUpdate update, Map<String, Instant> times, Deadline deadline,
-                         boolean mayResolveAgain) {
+    private DeliveryResult send(Integration integration, AttributeUpdate update, Map<String, Instant> times,
+                                Deadline deadline, boolean mayResolveAgain) {
         Resolution r = resolver.resolve(update.customer(), deadline);
         if (r instanceof Resolution.Ambiguous a) {
-            return new Outcome.Rejected(Failure.UNPROCESSABLE, (a.more() ? "more than " + a.uuids().size()
+            return held(update, HoldReason.AMBIGUOUS_CUSTOMER, (a.more() ? "more than " + a.uuids().size()
                     : Integer.toString(a.uuids().size())) + " ChartMogul customers match " + describe(update)
                     + "; name the data_source_uuid in the rule so exactly one matches");
         }
@@ -70,13 +71,14 @@ public final class Delivery {
             staleDrops.addAndGet(stale);
         }
         if (fresh.isEmpty()) {
-            return new Outcome.Ignored("stale: a newer event already set " + String.join(", ", update.attributes().keySet())
+            return new DeliveryResult.Stale("stale: a newer event already set "
+                    + String.join(", ", update.attributes().keySet())
                     + " for this customer; nothing older is written over it");
         }
         try {
             client.updateAttributes(found.uuid(), fresh, update.source(), deadline);
             applied.remember(found.uuid(), fresh.keySet(), times);
-            return applied();
+            return new DeliveryResult.Applied(1);
         } catch (ChartMogulException e) {
             if (e.status() == 404 && found.fromCache() && mayResolveAgain) {
                 // customers merge; the cached uuid may be the one that went away
@@ -86,10 +88,10 @@ public final class Delivery {
             if ((e.status() == 400 || e.status() == 422) && integration.createMissingAttributes()) {
                 client.addAttributes(found.uuid(), fresh, update.source(), deadline);
                 applied.remember(found.uuid(), fresh.keySet(), times);
-                return applied();
+                return new DeliveryResult.Applied(1);
             }
             if (e.status() == 400 || e.status() == 422) {
-                return new Outcome.Rejected(Failure.UNPROCESSABLE, "ChartMogul refused the update for "
+                return held(update, HoldReason.UNDEFINED_ATTRIBUTE, "ChartMogul refused the update for "
                         + describe(update) + ": " + e.getMessage() + " — an attribute may not be defined in ChartMogul"
                         + " yet: define it there, or set create_missing_attributes: true" + requestId(e));
             }
@@ -97,32 +99,32 @@ public final class Delivery {
         }
     }
 
-    private static Outcome unknownCustomer(Integration integration, AttributeUpdate update) {
+    private static DeliveryResult unknownCustomer(Integration integration, AttributeUpdate update) {
         String what = "no ChartMogul customer matches " + describe(update);
         switch (integration.onUnknownCustomer()) {
             case SKIP:
-                return new Outcome.Ignored(what + "; skipped (on_unknown_customer: skip)");
-            case REJECT:
-                return new Outcome.Rejected(Failure.UNPROCESSABLE, what + " (on_unknown_customer: reject)");
+                return new DeliveryResult.Skipped(what + "; skipped (on_unknown_customer: skip)");
+            case HOLD:
+                return held(update, HoldReason.UNKNOWN_CUSTOMER, what + " (on_unknown_customer: hold)");
             default:
-                return new Outcome.Unavailable(what + " yet; redeliver later (on_unknown_customer: retry)",
-                        UNKNOWN_CUSTOMER_RETRY_SECONDS);
+                return new DeliveryResult.RetryLater(UNKNOWN_CUSTOMER_RETRY_SECONDS,
+                        what + " yet; redeliver later (on_unknown_customer: retry)", true);
         }
     }
 
-    private static Outcome failed(ChartMogulException e, AttributeUpdate update) {
+    private static DeliveryResult failed(ChartMogulException e, AttributeUpdate update) {
         if (e.mayPass()) {
             String why = e.status() == 401 || e.status() == 403
                     ? "ChartMogul rejected the API key (HTTP " + e.status() + "); check " + "chartmogul_api_key in the secret"
                     : "ChartMogul is unavailable: " + e.getMessage();
-            return new Outcome.Unavailable(why + requestId(e), e.retryAfterSeconds());
+            return new DeliveryResult.RetryLater(e.retryAfterSeconds(), why + requestId(e));
         }
-        return new Outcome.Rejected(Failure.UNPROCESSABLE, "ChartMogul refused the update for " + describe(update)
-                + ": " + e.getMessage() + requestId(e));
+        return held(update, HoldReason.REFUSED, "ChartMogul refused the update for " + describe(update) + ": "
+                + e.getMessage() + requestId(e));
     }
 
-    private static Outcome applied() {
-        return new Outcome.Applied(1, "1 update applied");
+    private static DeliveryResult held(AttributeUpdate update, HoldReason reason, String message) {
+        return new DeliveryResult.Held(Hold.of(update, reason, message));
     }
 
     /** Names the customer reference by kind only: the caller already knows the value it sent. */

@@ -2,12 +2,16 @@ package dev.attributerelay;
 
 import dev.attributerelay.chartmogul.ApiKeys;
 import dev.attributerelay.chartmogul.ChartMogulClient;
+import dev.attributerelay.chartmogul.Deadline;
 import dev.attributerelay.chartmogul.HttpTransport;
 import dev.attributerelay.chartmogul.RateLimiter;
 import dev.attributerelay.chartmogul.RetryPolicy;
 import dev.attributerelay.chartmogul.Transport;
 import dev.attributerelay.mapping.ConfigLoader;
 import dev.attributerelay.mapping.RelayConfig;
+import dev.attributerelay.queue.HeldLog;
+import dev.attributerelay.queue.HeldQueue;
+import dev.attributerelay.queue.SqsHeldQueue;
 import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.queue.UpdateQueue;
 import dev.attributerelay.resolve.CustomerResolver;
@@ -38,8 +42,12 @@ public final class Wiring {
     public static final double DEFAULT_RATE_LIMIT = 10;
     static final Duration SECRET_TTL = Duration.ofMinutes(5);
     static final Duration CUSTOMER_TTL = Duration.ofMinutes(15);
-    /** How long init waits for the side thread; past it, the first request waits on the secret cache instead. */
-    static final Duration PREFETCH_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long init waits for the side thread; past it, the first request waits on the secret cache instead, within
+     * its own budget. Short, because the budget runs from when API Gateway received the request: a long wait here
+     * (a Secrets Manager that hangs) would spend the sender's patience before the request is even looked at.
+     */
+    static final Duration PREFETCH_WAIT = Duration.ofSeconds(1);
 
     private Wiring() {
     }
@@ -54,7 +62,8 @@ public final class Wiring {
      */
     public static Relay forLambda(Map<String, String> env) {
         SecretSource source = secretSource(env);
-        CachedSecrets secrets = new CachedSecrets(source, Clock.systemUTC(), SECRET_TTL);
+        EventLog log = new EventLog(System.out);
+        CachedSecrets secrets = new CachedSecrets(source, Clock.systemUTC(), SECRET_TTL, m -> log.note("WARN", m));
         SecretPrefetch prefetch = SecretPrefetch.start(source, secrets, !isSnapStart(env));
         RelayConfig config;
         try {
@@ -68,7 +77,7 @@ public final class Wiring {
         UpdateQueue queue = queueUrl == null || queueUrl.isBlank()
                 ? null : new SqsUpdateQueue(SqsUpdateQueue.defaultClient(), queueUrl);
         Relay relay = new Parts(config, source, transportFor(apiUrl(env)), apiUrl(env), Clock.systemUTC(),
-                new EventLog(System.out), RetryPolicy.standard(), rateLimit(env), queue).relay(secrets);
+                log, RetryPolicy.standard(), rateLimit(env), queue, heldQueue(env, log)).relay(secrets);
         prefetch.awaitDone(PREFETCH_WAIT);
         return relay;
     }
@@ -88,10 +97,20 @@ public final class Wiring {
      * queue).
      */
     public record Parts(RelayConfig config, SecretSource source, Transport transport, URI apiUrl, Clock clock,
-                        EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue) {
+                        EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue, HeldQueue held) {
+
+        /** Held updates only logged (no held queue). */
+        public Parts(RelayConfig config, SecretSource source, Transport transport, URI apiUrl, Clock clock,
+                     EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue) {
+            this(config, source, transport, apiUrl, clock, log, retry, limiter, queue, new HeldLog(log));
+        }
+
+        public Parts withHeld(HeldQueue held) {
+            return new Parts(config, source, transport, apiUrl, clock, log, retry, limiter, queue, held);
+        }
 
         public Relay relay() {
-            return relay(new CachedSecrets(source, clock, SECRET_TTL));
+            return relay(new CachedSecrets(source, clock, SECRET_TTL, m -> log.note("WARN", m)));
         }
 
         /** @param secrets the cache over {@link #source()}, when the caller already holds it */
@@ -99,9 +118,16 @@ public final class Wiring {
             ChartMogulClient client = new ChartMogulClient(apiUrl, apiKeys(secrets), transport, retry,
                     ChartMogulClient.Sleeper.REAL, limiter);
             CustomerResolver resolver = new CustomerResolver(client, clock, CUSTOMER_TTL);
-            return new Relay(config, secrets, new Delivery(resolver, client, new AppliedMemory()), client, queue, clock,
-                    log);
+            return new Relay(config, secrets, new Delivery(resolver, client, new AppliedMemory()), client, queue, held,
+                    clock, log);
         }
+    }
+
+    /** RELAY_HELD_QUEUE_URL's queue; unset, held updates are logged only. */
+    public static HeldQueue heldQueue(Map<String, String> env, EventLog log) {
+        String url = env.get("RELAY_HELD_QUEUE_URL");
+        return url == null || url.isBlank() ? new HeldLog(log)
+                : new SqsHeldQueue(SqsUpdateQueue.defaultClient(), url.trim(), Clock.systemUTC());
     }
 
     /** CHARTMOGUL_SECRET_ID (Secrets Manager), else RELAY_SECRETS; neither is a configuration error. */
@@ -194,6 +220,16 @@ public final class Wiring {
             @Override
             public String refreshed() {
                 return require(secrets.refresh());
+            }
+
+            @Override
+            public String current(Deadline deadline) {
+                return require(secrets.get(deadline));
+            }
+
+            @Override
+            public String refreshed(Deadline deadline) {
+                return require(secrets.refresh(deadline));
             }
 
             private String require(RelaySecrets s) {

@@ -31,7 +31,7 @@ public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Set<String> INTEGRATION_FIELDS = Set.of("source", "verify", "eventbridge_source",
             "create_missing_attributes", "on_unknown_customer", "events", "preset", "max_body_bytes", "event",
-            "data_source_uuid");
+            "data_source_uuid", "respond_within_ms");
     private static final Set<String> VERIFY_FIELDS = Set.of("scheme", "secret", "tolerance_seconds", "public_url",
             "allow_unsigned", "legacy_versions");
     private static final Set<String> RULE_FIELDS = Set.of("name", "when", "each", "customer", "attributes");
@@ -129,10 +129,12 @@ public final class ConfigLoader {
         UnknownCustomerPolicy policy = UnknownCustomerPolicy.RETRY;
         String p = text(node, "on_unknown_customer", where, null);
         if (p != null) {
+            // reject is the name this policy had when such updates were refused; it now holds them
+            String policyName = p.equals("reject") ? "hold" : p;
             try {
-                policy = UnknownCustomerPolicy.valueOf(p.toUpperCase(java.util.Locale.ROOT));
+                policy = UnknownCustomerPolicy.valueOf(policyName.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw where.error("on_unknown_customer", "must be retry, skip or reject, not '" + p + "'");
+                throw where.error("on_unknown_customer", "must be retry, skip or hold, not '" + p + "'");
             }
         }
         long maxBody = Integration.DEFAULT_MAX_BODY_BYTES;
@@ -147,10 +149,12 @@ public final class ConfigLoader {
         String dataSource = text(node, "data_source_uuid", where, null);
         List<Rule> rules = new ArrayList<>();
         JsonNode presetEvent = null;
+        Duration presetBudget = null;
         String preset = text(node, "preset", where, null);
         if (preset != null) {
             JsonNode presetRoot = readPreset(preset, where);
             presetEvent = presetRoot.get("event");
+            presetBudget = ResponseBudgets.forPreset(preset);
             rules.addAll(rules(presetRoot.get("events"), new Where(where.file, where.integration, null),
                     "preset " + preset + " ", dataSource));
         }
@@ -160,7 +164,20 @@ public final class ConfigLoader {
         }
         JsonNode eventNode = node.has("event") ? node.get("event") : presetEvent;
         Integration.EventFields event = eventFields(eventNode, where);
-        return new Integration(name, source, verify, verifier, eventbridgeSource, create, policy, maxBody, event, rules);
+        Duration budget = node.has("respond_within_ms") ? respondWithin(node.get("respond_within_ms"), where)
+                : presetBudget != null ? presetBudget
+                : ResponseBudgets.forScheme(verify == null ? null : verify.scheme());
+        return new Integration(name, source, verify, verifier, eventbridgeSource, create, policy, maxBody, budget, event,
+                rules);
+    }
+
+    /** API Gateway's HTTP API waits at most 30 s for the function; a budget beyond it could never be kept. */
+    private static Duration respondWithin(JsonNode n, Where where) {
+        if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 1000 || n.asLong() > 29_000) {
+            throw where.error("respond_within_ms", "must be a whole number of milliseconds from 1000 to 29000 (API"
+                    + " Gateway answers 503 itself after 30 s)");
+        }
+        return Duration.ofMillis(n.asLong());
     }
 
     private static VerifySpec verifySpec(JsonNode v, Where where) {
