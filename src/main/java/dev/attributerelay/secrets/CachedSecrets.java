@@ -14,8 +14,9 @@ import java.util.function.Consumer;
  *
  * <p>Stale while error: once the TTL has run out, a failed read keeps the last good value serving for up to
  * {@link #STALE_LIMIT} more (logged at WARN), since a key that worked five minutes ago almost always still does.
- * A failure is remembered for {@link #FAILURE_BACKOFF}: requests in that window do not call Secrets Manager again,
- * so an outage is not met with one more hanging call per request. No read outlasts the caller's deadline, and a
+ * While a stale value serves, a failure is remembered for {@link #FAILURE_BACKOFF}: requests in that window do not
+ * call Secrets Manager again, so an outage is not met with one more slow call per request. With no value at all,
+ * every request tries (within its deadline): trying is then the only way to recover. No read outlasts the caller's deadline, and a
  * request never waits past it for another thread's read (the init's prefetch among them).
  */
 public final class CachedSecrets {
@@ -55,8 +56,8 @@ public final class CachedSecrets {
             return c.value;
         }
         Failure f = failure;
-        if (f != null && backingOff(f)) {
-            return staleOr(c, f.message);
+        if (f != null && backingOff(f) && c != null && usableStale(c)) {
+            return c.value;
         }
         if (!lock(deadline)) {
             return staleOr(c, "the secret " + describe() + " is still being read and did not arrive in time");
@@ -67,8 +68,8 @@ public final class CachedSecrets {
                 return c.value; // another request read it while this one waited
             }
             f = failure;
-            if (f != null && backingOff(f)) {
-                return staleOr(c, f.message);
+            if (f != null && backingOff(f) && c != null && usableStale(c)) {
+                return c.value;
             }
             try {
                 return read(deadline);
