@@ -9,6 +9,7 @@ import dev.attributerelay.inbound.Outcome;
 import dev.attributerelay.inbound.Payloads;
 import dev.attributerelay.mapping.AttributeUpdate;
 import dev.attributerelay.mapping.Hold;
+import dev.attributerelay.mapping.HoldReason;
 import dev.attributerelay.mapping.Integration;
 import dev.attributerelay.mapping.Mapper;
 import dev.attributerelay.mapping.MappingResult;
@@ -201,7 +202,6 @@ public final class Relay {
             h.customers.add(u.customer().key());
             h.keySet.addAll(u.attributes().keySet());
         }
-        h.keys = List.copyOf(h.keySet);
         for (Hold hold : mapped.holds()) {
             h.keySet.addAll(hold.keys());
             if (hold.customer() != null && !h.customers.contains(hold.customer().key())) {
@@ -227,7 +227,7 @@ public final class Relay {
             } catch (UpdateQueue.Refused e) {
                 // SQS refuses these contents whenever they are sent: hold them rather than answer 503 forever
                 for (AttributeUpdate u : e.updates()) {
-                    Hold hold = Hold.of(u, dev.attributerelay.mapping.HoldReason.INVALID_MESSAGE, e.getMessage());
+                    Hold hold = Hold.of(u, HoldReason.INVALID_MESSAGE, e.getMessage());
                     holds.add(hold);
                     items.add(Outcome.held(hold.message()));
                 }
@@ -258,8 +258,8 @@ public final class Relay {
 
     /** Writes the holds before answering: a 200 for a held update promises it is kept; if not, 503, nothing lost. */
     private Outcome keep(List<Hold> holds, Outcome answer, Deadline deadline) {
-        if (holds.isEmpty()) {
-            return answer;
+        if (holds.isEmpty() || answer instanceof Outcome.Unavailable) {
+            return answer; // a 503 makes the sender redeliver the whole event: it will be held then, once
         }
         try {
             held.hold(holds, deadline);
