@@ -73,6 +73,11 @@ public final class Cli {
             "      --secrets, RELAY_SECRETS or CHARTMOGUL_SECRET_ID, also check that every secret key it names exists",
             "      (values are never printed). Exit 0 when it loads (warnings about placeholders left in place",
             "      included), 78 when it does not",
+            "  replay --from <held-queue-url> [--to <queue-url>] [--max N] [--dry-run] [--secrets <file>]",
+            "      send held updates again once their cause is fixed: through ChartMogul with the API key",
+            "      from --secrets, RELAY_SECRETS or CHARTMOGUL_SECRET_ID, or with --to onto the update queue; what is",
+            "      still held goes back with its new reason. --dry-run lists them with their reasons. Exit 1 when",
+            "      some went back held or failed.",
             "  replay --from <dead-letter-queue-url> --to <queue-url> [--max N] [--dry-run]",
             "      queued mode: move dead-letter messages back to the update queue once the cause is fixed (same",
             "      body and message group, a fresh deduplication id; deleted from the dead-letter queue only after",
@@ -105,7 +110,7 @@ public final class Cli {
                 case "check-config":
                     return checkConfig(Options.parse(args, 1), env, out, err);
                 case "replay":
-                    return replay(Options.parse(args, 1), out, err);
+                    return replay(Options.parse(args, 1), env, out, err);
                 case "history":
                     return HistoryCommand.run(args, env, out, err);
                 default:
@@ -301,7 +306,10 @@ public final class Cli {
         return false;
     }
 
-    static int replay(Options o, PrintStream out, PrintStream err) {
+    static int replay(Options o, Map<String, String> env, PrintStream out, PrintStream err) throws IOException {
+        if (o.from != null && o.positional.isEmpty() && HeldReplayCommand.isHeldQueue(o.from)) {
+            return HeldReplayCommand.run(o, secrets(o, env), env, out, err);
+        }
         if (o.from == null || o.to == null || !o.positional.isEmpty()) {
             throw new UsageException("replay takes --from <dead-letter-queue-url> and --to <queue-url>");
         }

@@ -33,7 +33,7 @@ public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Set<String> INTEGRATION_FIELDS = Set.of("source", "verify", "eventbridge_source",
             "create_missing_attributes", "on_unknown_customer", "events", "preset", "max_body_bytes", "event",
-            "data_source_uuid", "skip_unchanged");
+            "data_source_uuid", "skip_unchanged", "respond_within_ms");
     private static final Set<String> VERIFY_FIELDS = Set.of("scheme", "secret", "tolerance_seconds", "public_url",
             "allow_unsigned", "legacy_versions");
     private static final Set<String> RULE_FIELDS = Set.of("name", "when", "each", "customer", "attributes");
@@ -158,10 +158,12 @@ public final class ConfigLoader {
         UnknownCustomerPolicy policy = UnknownCustomerPolicy.RETRY;
         String p = text(node, "on_unknown_customer", where, null);
         if (p != null) {
+            // reject is the name this policy had when such updates were refused; it now holds them
+            String policyName = p.equals("reject") ? "hold" : p;
             try {
-                policy = UnknownCustomerPolicy.valueOf(p.toUpperCase(java.util.Locale.ROOT));
+                policy = UnknownCustomerPolicy.valueOf(policyName.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                problems.addAll(where.error("on_unknown_customer", "must be retry, skip or reject, not '" + p + "'").problems());
+                problems.addAll(where.error("on_unknown_customer", "must be retry, skip or hold, not '" + p + "'").problems());
             }
         }
         long maxBody = Integration.DEFAULT_MAX_BODY_BYTES;
@@ -178,11 +180,13 @@ public final class ConfigLoader {
         String dataSource = text(node, "data_source_uuid", where, null);
         List<Rule> rules = new ArrayList<>();
         JsonNode presetEvent = null;
+        Duration presetBudget = null;
         String preset = text(node, "preset", where, null);
         if (preset != null) {
             try {
                 JsonNode presetRoot = readPreset(preset, where);
                 presetEvent = presetRoot.get("event");
+                presetBudget = ResponseBudgets.forPreset(preset);
                 rules.addAll(rules(presetRoot.get("events"), new Where(where.file, where.integration, null),
                         "preset " + preset + " ", dataSource));
             } catch (ConfigException e) {
@@ -204,9 +208,26 @@ public final class ConfigLoader {
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
+        Duration budget = null;
+        try {
+            budget = node.has("respond_within_ms") ? respondWithin(node.get("respond_within_ms"), where)
+                    : presetBudget != null ? presetBudget
+                    : ResponseBudgets.forScheme(verify == null ? null : verify.scheme());
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
         failIfAny(problems);
-        return new Integration(name, source, verify, verifier, eventbridgeSource, create, policy, maxBody, event, rules,
-                skipUnchanged);
+        return new Integration(name, source, verify, verifier, eventbridgeSource, create, policy, maxBody, budget, event,
+                rules, skipUnchanged);
+    }
+
+    /** API Gateway's HTTP API waits at most 30 s for the function; a budget beyond it could never be kept. */
+    private static Duration respondWithin(JsonNode n, Where where) {
+        if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 1000 || n.asLong() > 29_000) {
+            throw where.error("respond_within_ms", "must be a whole number of milliseconds from 1000 to 29000 (API"
+                    + " Gateway answers 503 itself after 30 s)");
+        }
+        return Duration.ofMillis(n.asLong());
     }
 
     private static VerifySpec verifySpec(JsonNode v, Where where) {
