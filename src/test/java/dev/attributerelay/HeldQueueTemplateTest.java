@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class HeldQueueTemplateTest {
 
     static JsonNode template() throws Exception {
-        return SamTemplateTest.CloudFormationYaml.read(Files.readString(Path.of("template.yaml")));
+        return dev.attributerelay.testing.CloudFormationYaml.read(Files.readString(Path.of("template.yaml")));
     }
 
     @Test
