@@ -16,6 +16,7 @@ import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.queue.UpdateQueue;
 import dev.attributerelay.resolve.CustomerResolver;
 import dev.attributerelay.secrets.CachedSecrets;
+import dev.attributerelay.secrets.ExtensionSecretSource;
 import dev.attributerelay.secrets.LocalSecretSource;
 import dev.attributerelay.secrets.RelaySecrets;
 import dev.attributerelay.secrets.SecretSource;
@@ -71,7 +72,8 @@ public final class Wiring {
         SecretSource source = secretSource(env);
         EventLog log = new EventLog(System.out);
         CachedSecrets secrets = new CachedSecrets(source, Clock.systemUTC(), SECRET_TTL, m -> log.note("WARN", m));
-        SecretPrefetch prefetch = SecretPrefetch.start(source, secrets, !isSnapStart(env));
+        SecretPrefetch prefetch = SecretPrefetch.start(source, secrets,
+                !isSnapStart(env) && source.readableAtInit());
         RelayConfig config;
         try {
             config = ConfigLoader.fromEnvironment(env);
@@ -146,11 +148,17 @@ public final class Wiring {
                 : new SqsHeldQueue(SqsUpdateQueue.defaultClient(), url.trim(), Clock.systemUTC());
     }
 
-    /** CHARTMOGUL_SECRET_ID (Secrets Manager), else RELAY_SECRETS; neither is a configuration error. */
+    /**
+     * CHARTMOGUL_SECRET_ID (Secrets Manager: through the Parameters and Secrets extension where it can be, the SDK
+     * otherwise), else RELAY_SECRETS; neither is a configuration error.
+     */
     public static SecretSource secretSource(Map<String, String> env) {
         String id = env.get("CHARTMOGUL_SECRET_ID");
         if (id != null && !id.isBlank()) {
-            return new SecretsManagerSource(() -> SecretsManagerSource.client(region(env), credentials(env)), id);
+            SecretSource sdk = new SecretsManagerSource(() -> SecretsManagerSource.client(region(env), credentials(env)),
+                    id);
+            SecretSource extension = ExtensionSecretSource.fromEnvironment(env, id, sdk);
+            return extension != null ? extension : sdk;
         }
         String local = env.get("RELAY_SECRETS");
         if (local != null) {

@@ -490,6 +490,27 @@ class SamTemplateTest {
     }
 
     @Test
+    void theSecretsExtensionLayerComesWithItsPortAndNoSecondCacheOnlyWhenSet() {
+        String layer = "arn:aws:lambda:eu-central-1:187925254637:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12";
+        Stack without = new Stack(template, Map.of());
+        Stack with = new Stack(template, Map.of("SecretsExtensionLayerArn", layer, "ChartMogulApiUrl",
+                "https://api.chartmogul.example.com", "RelayConfigPath", "/opt/relay/production/relay.yaml"));
+        functions(template).forEach((name, fn) -> {
+            JsonNode props = mergedProperties(template, fn);
+            assertThat(without.resolve(props.path("Layers"))).as(name).isNull();
+            assertThat(with.resolve(props.path("Layers"))).as(name).extracting(JsonNode::asText).containsExactly(layer);
+            JsonNode off = environment(without, name);
+            assertThat(off.has("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT")).as(name).isFalse();
+            JsonNode on = environment(with, name);
+            assertThat(on.path("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT").asText()).as(name).isEqualTo("2773");
+            assertThat(on.path("PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED").asText()).as(name).isEqualTo("false");
+            JsonNode description = with.resolve(fn.at("/Properties/VersionDescription"));
+            assertThat(description.asText()).as(name).endsWith("secretsext=12").hasSizeLessThanOrEqualTo(256);
+            assertThat(without.resolve(fn.at("/Properties/VersionDescription")).asText()).endsWith("secretsext=none");
+        });
+    }
+
+    @Test
     void versionDescriptionMissingAParameterIsCaught() throws IOException {
         ObjectNode broken = template.deepCopy();
         ObjectNode props = (ObjectNode) broken.at("/Resources/" + worker(template) + "/Properties");
@@ -896,11 +917,16 @@ class SamTemplateTest {
                 problems.add(name + ": with SnapStart=off, SnapStart.ApplyOn must be None, is " + offValue.asText());
             }
             JsonNode description = fn.at("/Properties/VersionDescription");
-            String sub = description.path("Fn::Sub").asText("");
+            JsonNode subArg = description.path("Fn::Sub");
+            String sub = subArg.isArray() ? subArg.path(0).asText("") : subArg.asText("");
             Set<String> named = new HashSet<>();
             Matcher m = Pattern.compile("\\$\\{([^!}][^}]*)}").matcher(sub);
             while (m.find()) {
                 named.add(m.group(1));
+            }
+            if (subArg.isArray()) {
+                // a variable of the two-argument form names the parameters its value refers to
+                subArg.path(1).findValues("Ref").forEach(r -> named.add(r.asText()));
             }
             Set<String> reaching = versionedParameters(template, props);
             reaching.removeAll(named);
@@ -1321,13 +1347,43 @@ class SamTemplateTest {
                         }
                         return value;
                     }
+                    case "Fn::Select" -> {
+                        JsonNode list = resolve(arg.get(1));
+                        int index = Integer.parseInt(text(resolve(arg.get(0))));
+                        if (list == null || !list.isArray() || index >= list.size()) {
+                            throw new IllegalStateException("Fn::Select: no item " + index + " in " + list);
+                        }
+                        return list.get(index);
+                    }
+                    case "Fn::Split" -> {
+                        JsonNode source = resolve(arg.get(1));
+                        if (source != null && source.isTextual()) {
+                            var parts = JSON.createArrayNode();
+                            for (String part : source.asText().split(Pattern.quote(text(arg.get(0))), -1)) {
+                                parts.add(part);
+                            }
+                            return parts;
+                        }
+                    }
                     case "Fn::Sub" -> {
+                        // the two-argument form: its own variables first, then the parameters
+                        Map<String, String> vars = new HashMap<>();
+                        if (arg.isArray() && arg.size() == 2 && arg.get(0).isTextual()) {
+                            arg.get(1).properties().forEach(v -> {
+                                JsonNode value = resolve(v.getValue());
+                                if (value != null && value.isValueNode()) {
+                                    vars.put(v.getKey(), value.asText());
+                                }
+                            });
+                            arg = arg.get(0);
+                        }
                         if (arg.isTextual()) {
                             Matcher m = Pattern.compile("\\$\\{([^!}][^}]*)}").matcher(arg.asText());
                             StringBuilder out = new StringBuilder();
                             boolean whole = true;
                             while (m.find()) {
-                                String value = parameters.get(m.group(1));
+                                String value = vars.containsKey(m.group(1)) ? vars.get(m.group(1))
+                                        : parameters.get(m.group(1));
                                 whole &= value != null;
                                 m.appendReplacement(out, Matcher.quoteReplacement(value != null ? value : m.group()));
                             }

@@ -28,4 +28,9 @@ public interface SecretSource {
      */
     default void prepare() {
     }
+
+    /** Whether an init may read through this source (the init's prefetch asks). */
+    default boolean readableAtInit() {
+        return true;
+    }
 }

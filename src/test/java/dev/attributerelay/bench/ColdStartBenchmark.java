@@ -140,6 +140,9 @@ public final class ColdStartBenchmark {
             if (options.baselineJar() != null) {
                 definedIn(options.baselineJar()).forEach(cm::defined);
             }
+            if (options.secretsExtension()) {
+                sm.extensionToken("bench"); // the AWS_SESSION_TOKEN every container is given
+            }
             sm.put(SECRET_ID, JSON.writeValueAsString(Map.of("chartmogul_api_key", API_KEY,
                     "stripe_signing_secret", SIGNING_SECRET)));
 
@@ -153,8 +156,11 @@ public final class ColdStartBenchmark {
                 baselineCp = new ArrayList<>(runtime);
                 baselineCp.add(options.baselineJar().toAbsolutePath().toString());
             }
+            // the extension's port for the relay's cold starts; a baseline build runs as before, through the SDK
+            Map<String, String> relayEnv = options.secretsExtension()
+                    ? Map.of("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", Integer.toString(sm.url().getPort())) : Map.of();
             for (int i = 0; i < options.runs(); i++) {
-                Run relay = coldStart("relay-" + i, RELAY_HANDLER, relayCp, Map.of(), List.of());
+                Run relay = coldStart("relay-" + i, RELAY_HANDLER, relayCp, relayEnv, List.of());
                 Run noop = coldStart("noop-" + i, NOOP_HANDLER, noopCp, Map.of(), List.of());
                 report.relay.add(relay);
                 report.noop.add(noop);
@@ -866,12 +872,13 @@ public final class ColdStartBenchmark {
      */
     public record Options(int runs, int events, int customers, int memoryMb, int rssMemoryMb, int snapStartRuns,
                           boolean classes, String relayClasspath, Path jar, Path baselineJar, Path out, String java,
-                          List<String> extraJvm, Map<String, String> extraEnv, boolean quiet, boolean warmup) {
+                          List<String> extraJvm, Map<String, String> extraEnv, boolean quiet, boolean warmup,
+                          boolean secretsExtension) {
         static final String USAGE = """
                 usage: ColdStartBenchmark [--runs N] [--events N] [--customers N] [--memory MB] [--rss-memory MB]
                                           [--snapstart-runs N] [--no-classes] [--jar PATH] [--baseline-jar PATH]
                                           [--out DIR] [--java PATH]
-                                          [--jvm FLAG]... [--env NAME=VALUE]...
+                                          [--jvm FLAG]... [--env NAME=VALUE]... [--secrets-extension]
                   --runs            cold starts of each handler, alternating (default 10)
                   --events          events sent to one container for peak RSS and ChartMogul calls (default 1000)
                   --customers       distinct customers those events cycle through (default 20)
@@ -884,12 +891,16 @@ public final class ColdStartBenchmark {
                   --out             where logs and cold-start.json go (default target/bench)
                   --java            the java launcher for the function (default: this JVM's)
                   --jvm, --env      extra JVM flags or environment for the function, e.g. --env JAVA_TOOL_OPTIONS=...
+                  --secrets-extension  the loopback Secrets Manager also answers as the Parameters and Secrets
+                                    extension, and the function's cold starts are told its port (not the baseline
+                                    jar's, so --baseline-jar of this same jar compares the SDK with the extension)
                 """;
 
         public static Options defaults() {
             Path jar = Path.of("target", "attribute-relay.jar");
             return new Options(10, 1000, 20, 1024, 256, 5, true, jar.toString(), jar, null, Path.of("target", "bench"),
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), List.of(), Map.of(), false, true);
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), List.of(), Map.of(), false, true,
+                    false);
         }
 
         static Options parse(String[] args) {
@@ -900,6 +911,10 @@ public final class ColdStartBenchmark {
                 String a = args[i];
                 if (a.equals("--help")) {
                     throw new IllegalArgumentException("");
+                }
+                if (a.equals("--secrets-extension")) {
+                    o = o.with(b -> b.secretsExtension = true);
+                    continue;
                 }
                 if (a.equals("--no-classes")) {
                     o = o.with(b -> b.classes = false);
@@ -968,6 +983,7 @@ public final class ColdStartBenchmark {
             public Map<String, String> extraEnv;
             public boolean quiet;
             public boolean warmup;
+            public boolean secretsExtension;
 
             Builder(Options o) {
                 runs = o.runs;
@@ -986,11 +1002,13 @@ public final class ColdStartBenchmark {
                 extraEnv = o.extraEnv;
                 quiet = o.quiet;
                 warmup = o.warmup;
+                secretsExtension = o.secretsExtension;
             }
 
             Options build() {
                 return new Options(runs, events, customers, memoryMb, rssMemoryMb, snapStartRuns, classes,
-                        relayClasspath, jar, baselineJar, out, java, extraJvm, extraEnv, quiet, warmup);
+                        relayClasspath, jar, baselineJar, out, java, extraJvm, extraEnv, quiet, warmup,
+                        secretsExtension);
             }
         }
     }

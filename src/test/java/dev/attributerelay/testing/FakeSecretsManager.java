@@ -19,6 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A loopback server speaking Secrets Manager's JSON 1.1 protocol ({@code X-Amz-Target:
  * secretsmanager.GetSecretValue}), for the real AWS SDK client pointed at it with
  * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} or an endpoint override.
+ *
+ * <p>The same store also answers as the AWS Parameters and Secrets Lambda Extension does on its loopback port
+ * ({@code GET /secretsmanager/get?secretId=...}, the session token in {@code X-Aws-Parameters-Secrets-Token},
+ * GetSecretValue's JSON back), once {@link #extensionToken} has set the token it expects.
  */
 public final class FakeSecretsManager implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,6 +32,8 @@ public final class FakeSecretsManager implements AutoCloseable {
     private final AtomicInteger reads = new AtomicInteger();
     private volatile int failWith;
     private volatile long hangMillis;
+    private volatile String extensionToken;
+    private final AtomicInteger extensionReads = new AtomicInteger();
     private final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fake-secrets-manager");
         t.setDaemon(true);
@@ -66,6 +72,17 @@ public final class FakeSecretsManager implements AutoCloseable {
         return reads.get();
     }
 
+    /** Answers the extension's route, to requests carrying this session token (null: the route is absent, 404). */
+    public FakeSecretsManager extensionToken(String token) {
+        this.extensionToken = token;
+        return this;
+    }
+
+    /** Requests to the extension's route that carried the right token. */
+    public int extensionReads() {
+        return extensionReads.get();
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -75,6 +92,10 @@ public final class FakeSecretsManager implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
+            if (ex.getRequestURI().getPath().equals("/secretsmanager/get")) {
+                extension(ex);
+                return;
+            }
             String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
             if (!"secretsmanager.GetSecretValue".equals(target)) {
                 respond(ex, 400, error("UnknownOperationException", "unsupported " + target));
@@ -109,6 +130,43 @@ public final class FakeSecretsManager implements AutoCloseable {
             r.put("CreatedDate", 1.7e9);
             respond(ex, 200, r.toString());
         }
+    }
+
+    private void extension(HttpExchange ex) throws IOException {
+        String expected = extensionToken;
+        if (expected == null || !"GET".equals(ex.getRequestMethod())) {
+            respond(ex, 404, "not found");
+            return;
+        }
+        if (!expected.equals(ex.getRequestHeaders().getFirst("X-Aws-Parameters-Secrets-Token"))) {
+            respond(ex, 401, "unauthorized");
+            return;
+        }
+        extensionReads.incrementAndGet();
+        if (failWith != 0) {
+            respond(ex, failWith, error("InternalServiceError", "injected failure"));
+            return;
+        }
+        String id = null;
+        String query = ex.getRequestURI().getRawQuery();
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            if (pair.startsWith("secretId=")) {
+                id = java.net.URLDecoder.decode(pair.substring("secretId=".length()), StandardCharsets.UTF_8);
+            }
+        }
+        String value = id == null ? null : secrets.get(id);
+        if (value == null) {
+            // the extension passes Secrets Manager's error on
+            respond(ex, 400, error("ResourceNotFoundException", "Secrets Manager can't find the specified secret."));
+            return;
+        }
+        ObjectNode r = JSON.createObjectNode();
+        r.put("ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:" + id + "-AbCdEf");
+        r.put("Name", id);
+        r.put("SecretString", value);
+        r.put("VersionId", "01234567-89ab-cdef-0123-456789abcdef");
+        r.putArray("VersionStages").add("AWSCURRENT");
+        respond(ex, 200, r.toString());
     }
 
     private static String error(String type, String message) {
