@@ -4,18 +4,26 @@ import java.time.Duration;
 
 /**
  * A token bucket in front of ChartMogul: requests from this container spaced at least {@code 1/perSecond} apart,
- * with no burst beyond one request, so no one-second window holds more than {@code perSecond + 1} of them.
- * ChartMogul allows 40 requests a second per account; the deployment divides that among containers (see
- * template.yaml), and with no burst the containers together stay under it in every second, not only on average.
- * A bucket a second deep refills while a container is idle (between bursts of webhooks, or when the queue runs
- * dry) and then lets it send a second's worth at once and keep pace: twice its rate within one second. A new
- * container starts with its single token, so containers starting together add no burst either.
+ * so no one-second window holds more than {@code perSecond + 1} of them. ChartMogul allows 40 requests a second per
+ * account; the deployment divides that among containers (see template.yaml), and with no burst the containers
+ * together stay under it in every second, not only on average. A bucket a second deep would refill while a
+ * container is idle and then let it send a second's worth at once and keep pace: twice its rate within one second.
+ *
+ * <p>One exception, within the same bound: a container that has been idle for two intervals (a new one, or one
+ * between webhooks) may send two requests back to back, and the request after them then waits two intervals. That
+ * is a first-sight update's lookup and PUT, which would otherwise wait one interval between them (100 ms at 10/s)
+ * on a cold start or a SnapStart restore. The pair borrows the next interval rather than adding to it: had the
+ * first request been sent one interval earlier, into the idle time, every spacing would be the plain bucket's, and
+ * moving one request one interval later adds none to any one-second window that the idle time does not make up
+ * for. So every window still holds at most {@code perSecond + 1}.
  */
 public final class RateLimiter {
     private final double perSecond;
-    private final double capacity;
     private final Clock clock;
-    private double tokens;
+    /** Tokens, up to two; a request takes one when there are at least one, leaving at most none (see below). */
+    private double level;
+    /** The previous request found the bucket two deep: the next may follow at once, into debt. */
+    private boolean spare;
     private long last;
 
     public RateLimiter(double perSecond, Clock clock) {
@@ -23,9 +31,8 @@ public final class RateLimiter {
             throw new IllegalArgumentException("rate must be positive");
         }
         this.perSecond = perSecond;
-        this.capacity = 1;
         this.clock = clock;
-        this.tokens = capacity;
+        this.level = 2; // a new container counts as idle
         this.last = clock.nanos();
     }
 
@@ -47,15 +54,22 @@ public final class RateLimiter {
         Duration wait;
         synchronized (this) {
             refill();
-            if (tokens >= 1) {
-                tokens -= 1;
+            if (spare && level < 1) {
+                spare = false;
+                level -= 1; // the pair's second request: the one after it waits for this debt too
                 return true;
             }
-            wait = Duration.ofNanos((long) Math.ceil((1 - tokens) / perSecond * 1e9));
+            if (level >= 1) {
+                spare = level >= 2;
+                level = 0; // never more than one request per interval from a partly refilled bucket
+                return true;
+            }
+            spare = false;
+            wait = Duration.ofNanos((long) Math.ceil((1 - level) / perSecond * 1e9));
             if (wait.compareTo(maxWait) > 0) {
                 return false;
             }
-            tokens -= 1; // reserve it now; the debt is paid back by the wait below
+            level -= 1; // reserve it now; the debt is paid back by the wait below
         }
         sleeper.sleep(wait);
         return true;
@@ -65,7 +79,7 @@ public final class RateLimiter {
         long now = clock.nanos();
         // a SnapStart restore resumes on another host, whose monotonic clock may be behind the snapshot's: time
         // that seems to run backwards adds nothing, rather than a debt that would stall every call
-        tokens = Math.min(capacity, tokens + Math.max(0, now - last) / 1e9 * perSecond);
+        level = Math.min(2, level + Math.max(0, now - last) / 1e9 * perSecond);
         last = now;
     }
 
