@@ -98,6 +98,8 @@ public final class Cli {
                     return checkConfig(args.length > 1 ? args[1] : null, env, out, err);
                 case "replay":
                     return replay(Options.parse(args, 1), out, err);
+                case "backfill":
+                    return BackfillCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), env, out, err);
                 default:
                     err.println("unknown command '" + args[0] + "'\n\n" + USAGE);
                     return 64;

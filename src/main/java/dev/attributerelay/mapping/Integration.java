@@ -17,6 +17,7 @@ import java.util.List;
  * @param maxBodyBytes             bigger bodies answer 413
  * @param event                    where the event id, type and time are in the payload
  * @param rules                    preset rules first, then the integration's own
+ * @param backfill                 the {@code backfill:} block, or null when the integration has none
  */
 public record Integration(
         String name,
@@ -28,12 +29,21 @@ public record Integration(
         UnknownCustomerPolicy onUnknownCustomer,
         long maxBodyBytes,
         EventFields event,
-        List<Rule> rules) {
+        List<Rule> rules,
+        BackfillSpec backfill) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
     public Integration {
         rules = List.copyOf(rules);
+    }
+
+    /** Without a {@code backfill:} block. */
+    public Integration(String name, String source, VerifySpec verify, SignatureScheme verifier, String eventbridgeSource,
+                       boolean createMissingAttributes, UnknownCustomerPolicy onUnknownCustomer, long maxBodyBytes,
+                       EventFields event, List<Rule> rules) {
+        this(name, source, verify, verifier, eventbridgeSource, createMissingAttributes, onUnknownCustomer, maxBodyBytes,
+                event, rules, null);
     }
 
     /** Expressions that find the provider's event id, type and time; any may be null. */
