@@ -54,8 +54,10 @@ public final class Providers {
         String bearer = "Bearer " + apiKey;
         switch (kind) {
             case "stripe":
+                // live keys read at 100/s, test-mode keys at 25/s
+                boolean live = apiKey.startsWith("sk_live_") || apiKey.startsWith("rk_live_");
                 return new StripeApi(url(env, "STRIPE_API_URL", StripeApi.DEFAULT_URL),
-                        new ProviderHttp("Stripe", bearer, pace(20), sleeper));
+                        new ProviderHttp("Stripe", bearer, pace(live ? 80 : 20), sleeper));
             case "paddle":
                 return new PaddleApi(url(env, "PADDLE_API_URL", PaddleApi.DEFAULT_URL),
                         new ProviderHttp("Paddle", bearer, pace(4), sleeper));
