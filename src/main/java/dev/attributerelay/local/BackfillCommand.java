@@ -115,9 +115,9 @@ final class BackfillCommand {
                     + "' that backfill.api_key of integration '" + integration.name() + "' names");
             return 78;
         }
-        if (secrets.apiKey() == null && o.queue == null) {
+        if (secrets.apiKey() == null) {
             err.println("the secrets " + source.describe() + " have no " + RelaySecrets.API_KEY
-                    + " (backfill reads ChartMogul's customer list to resolve customers, in a dry run too)");
+                    + " (backfill reads ChartMogul's customer list to resolve customers, with --queue and --dry-run too)");
             return 78;
         }
         Provider provider;

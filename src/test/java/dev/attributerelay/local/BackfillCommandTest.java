@@ -291,6 +291,26 @@ class BackfillCommandTest {
     }
 
     @Test
+    void withAQueueTheUpdatesGoToTheWorkerAsResolvedCustomers() throws IOException {
+        provider = new FakeBilling(FakeBilling.Kind.STRIPE, PROVIDER_KEY).pageSize(2);
+        for (int i = 0; i < 3; i++) {
+            stripeCustomer(i);
+        }
+        dev.attributerelay.testing.LocalSqs sqs = dev.attributerelay.testing.LocalSqs.shared();
+        dev.attributerelay.testing.LocalSqs.Queues q = sqs.fifoWithDeadLetters(
+                dev.attributerelay.testing.LocalSqs.uniqueName("backfill"));
+
+        int exit = run(Map.of("STRIPE_API_URL", provider.url().toString()), "backfill", "stripe", "--queue", q.url());
+
+        assertThat(exit).as(text(err)).isZero();
+        assertThat(sqs.visible(q.url())).isEqualTo(3);
+        assertThat(cm.requests("PUT")).isEmpty();
+        var received = sqs.client().receiveMessage(b -> b.queueUrl(q.url()).maxNumberOfMessages(10)).messages();
+        assertThat(received).allSatisfy(m -> assertThat(dev.attributerelay.queue.UpdateCodec.decode(m.body()).customer())
+                .isInstanceOf(dev.attributerelay.mapping.CustomerRef.Uuid.class));
+    }
+
+    @Test
     void usageAndConfigurationMistakesAreNamed() throws IOException {
         assertThat(run(Map.of(), "backfill")).isEqualTo(64);
         assertThat(run(Map.of(), "backfill", "stripe", "--since", "last week")).isEqualTo(64);
