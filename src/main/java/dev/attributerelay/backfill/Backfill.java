@@ -54,6 +54,7 @@ public final class Backfill {
     private final ChartMogulClient.Sleeper sleeper;
     private final PrintStream out;
     private final CustomerIndex index;
+    private Progress progress;
 
     /**
      * @param delivery the relay's delivery; null in a dry run or with a queue
@@ -92,6 +93,7 @@ public final class Backfill {
     }
 
     public Result run(Settings settings, Progress progress) throws IOException {
+        this.progress = progress;
         String since = settings.since() == null ? null : settings.since().toString();
         BackfillState state = settings.stateFile() == null ? null : BackfillState.read(settings.stateFile());
         if (state == null) {
@@ -143,7 +145,6 @@ public final class Backfill {
             state = state.nextPage(page.next(), tally.counts());
             save(settings, state);
             if (page.next() == null) {
-                progress.done(tally.counts(), provider.total());
                 return result(tally, true, null, callsBefore, report);
             }
             cursor = page.next();
@@ -152,12 +153,14 @@ public final class Backfill {
     }
 
     private Result result(Tally tally, boolean finished, String stopped, int callsBefore, Report report) {
+        progress.done(tally.counts(), provider.total());
         return new Result(tally.counts(), finished, stopped, client.calls() - callsBefore, provider.calls(),
                 index.pages(), report.written);
     }
 
-    private static void save(Settings settings, BackfillState state) throws IOException {
-        if (settings.stateFile() != null) {
+    /** A dry run reads a state file (to preview what a resumed run would do) but never moves it on. */
+    private void save(Settings settings, BackfillState state) throws IOException {
+        if (settings.stateFile() != null && !dryRun()) {
             state.write(settings.stateFile());
         }
     }

@@ -41,8 +41,9 @@ final class CustomerIndex {
     /** The one listed customer the reference names, or null. */
     Listed find(CustomerRef ref) {
         if (ref instanceof CustomerRef.Uuid u) {
-            Scope s = scope(ACCOUNT);
-            return new Listed(u.uuid(), s.custom.get(u.uuid()));
+            // already resolved: the account's list is read for it only when it is read anyway
+            Scope s = scopes.get(ACCOUNT);
+            return new Listed(u.uuid(), s == null ? null : s.custom.get(u.uuid()));
         }
         if (ref instanceof CustomerRef.ExternalId e) {
             Scope s = scope(e.dataSourceUuid() == null ? ACCOUNT : e.dataSourceUuid());

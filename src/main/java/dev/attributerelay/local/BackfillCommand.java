@@ -155,6 +155,9 @@ final class BackfillCommand {
         } catch (SdkException e) {
             err.println("cannot reach SQS: " + e.getMessage());
             return 69;
+        } catch (java.io.UncheckedIOException e) {
+            err.println("cannot write the report file " + report + ": " + e.getCause().getMessage());
+            return 74;
         } finally {
             Runtime.getRuntime().removeShutdownHook(announce);
             if (sqs != null) {

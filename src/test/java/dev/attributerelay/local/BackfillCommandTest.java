@@ -220,13 +220,16 @@ class BackfillCommandTest {
         provider.customer(json("{\"id\":\"cus_9\",\"created\":1,\"address\":{\"country\":\"US\"}}"));
         cm.customer("cm_9", "cus_9", "ds_stripe", null);
 
-        int exit = run(Map.of("STRIPE_API_URL", provider.url().toString()), "backfill", "stripe", "--dry-run");
+        Path state = tmp.resolve("dry.state");
+        int exit = run(Map.of("STRIPE_API_URL", provider.url().toString()), "backfill", "stripe", "--dry-run",
+                "--state-file", state.toString());
 
         assertThat(exit).as(text(err)).isZero();
         assertThat(cm.requests("PUT")).hasSize(puts);
         assertThat(text(out)).contains("cus_0\tcountry\tunchanged")
                 .contains("cus_9\tcountry\twould set\tUS")
                 .contains("cus_bad\t-\theld\t").contains("seats");
+        assertThat(state).doesNotExist();
     }
 
     @Test
