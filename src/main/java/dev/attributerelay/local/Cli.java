@@ -66,6 +66,8 @@ public final class Cli {
             "      invoke and sam local invoke -e",
             "  check-config [relay.yaml]",
             "      validate a configuration (the bundled one by default); exit 0 when it loads",
+            "  backfill <integration> [--since DATE] [--limit N] [--dry-run] [--state-file FILE] [--rate R] [--queue URL]",
+            "      set the attributes of the customers that existed before the first webhook (backfill --help)",
             "  replay --from <dead-letter-queue-url> --to <queue-url> [--max N] [--dry-run]",
             "      queued mode: move dead-letter messages back to the update queue once the cause is fixed (same",
             "      body and message group, a fresh deduplication id; deleted from the dead-letter queue only after",

@@ -190,6 +190,7 @@ class BackfillCommandTest {
         assertThat(cm.attributesOf("cm_1").get("hubspot_contact_id").asText()).isEqualTo("101");
         assertThat(provider.requests().get(0)).contains("properties=").contains("lifecyclestage").doesNotContain("firstname");
         assertThat(text(out)).contains("customers=3").contains("sent=2").contains("skipped=1");
+        assertThat(text(out) + text(err)).doesNotContain("@example.com");
         assertThat(cm.requests("PUT")).hasSize(2);
     }
 
