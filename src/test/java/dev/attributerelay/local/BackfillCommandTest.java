@@ -269,17 +269,11 @@ class BackfillCommandTest {
         env.put("CHARTMOGUL_API_URL", cm.url().toString());
         Process child = child(env, "backfill", "stripe", "--config", config.toString(), "--secrets", secrets.toString(),
                 "--state-file", state.toString());
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (cm.requests("PUT").size() < 7 && child.isAlive() && System.nanoTime() < until) {
-            Thread.sleep(10);
+        try {
+            killMidRun(child, sigkill);
+        } finally {
+            TestSupport.stop(child, 5);
         }
-        assertThat(child.isAlive()).as("the child is still running when it is killed").isTrue();
-        if (sigkill) {
-            child.destroyForcibly();
-        } else {
-            child.destroy();
-        }
-        assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
         int before = cm.requests("PUT").size();
         assertThat(before).isLessThan(n);
 
@@ -292,6 +286,20 @@ class BackfillCommandTest {
         long twice = puts.values().stream().filter(c -> c > 1).count();
         assertThat(twice).as("customers sent twice: at most the one in flight").isLessThanOrEqualTo(1);
         assertThat(puts.values()).allSatisfy(c -> assertThat(c).isLessThanOrEqualTo(2));
+    }
+
+    private void killMidRun(Process child, boolean sigkill) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (cm.requests("PUT").size() < 7 && child.isAlive() && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(child.isAlive()).as("the child is still running when it is killed").isTrue();
+        if (sigkill) {
+            child.destroyForcibly();
+        } else {
+            child.destroy();
+        }
+        assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
