@@ -323,6 +323,22 @@ class BackfillCommandTest {
     }
 
     @Test
+    void sinceSelectsCustomersByTheProvidersOwnFilter() throws IOException {
+        provider = new FakeBilling(FakeBilling.Kind.STRIPE, PROVIDER_KEY);
+        for (int i = 0; i < 4; i++) {
+            stripeCustomer(i); // created 1700000000 + i
+        }
+
+        int exit = run(Map.of("STRIPE_API_URL", provider.url().toString()), "backfill", "stripe",
+                "--since", "2023-11-14T22:13:22Z");
+
+        assertThat(exit).as(text(err)).isZero();
+        assertThat(provider.requests().get(0)).contains("created%5Bgte%5D=1700000002");
+        assertThat(putsPerCustomer()).containsOnlyKeys("/v1/customers/cm_2/attributes/custom",
+                "/v1/customers/cm_3/attributes/custom");
+    }
+
+    @Test
     void usageAndConfigurationMistakesAreNamed() throws IOException {
         assertThat(run(Map.of(), "backfill")).isEqualTo(64);
         assertThat(run(Map.of(), "backfill", "stripe", "--since", "last week")).isEqualTo(64);
