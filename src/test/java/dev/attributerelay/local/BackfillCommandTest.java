@@ -217,6 +217,9 @@ class BackfillCommandTest {
         // a first, real run: customer 0 holds DE in ChartMogul afterwards
         run(Map.of("STRIPE_API_URL", provider.url().toString()), "backfill", "stripe");
         int puts = cm.requests("PUT").size();
+        assertThat(Files.readString(tmp.resolve("backfill.report"))).startsWith("cus_bad\theld\t")
+                .contains("attribute seats (Integer)");
+        assertThat(text(err)).contains("failed and held updates are named, with their reasons, in ");
         out.reset();
         provider.customer(json("{\"id\":\"cus_9\",\"created\":1,\"address\":{\"country\":\"US\"}}"));
         cm.customer("cm_9", "cus_9", "ds_stripe", null);
@@ -368,13 +371,12 @@ class BackfillCommandTest {
     private int run(Map<String, String> extraEnv, String... args) {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("CHARTMOGUL_API_URL", cm.url().toString());
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--config";
-        all[args.length + 1] = config.toString();
-        all[args.length + 2] = "--secrets";
-        all[args.length + 3] = secrets.toString();
-        return Cli.run(all, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--config", config.toString(), "--secrets", secrets.toString()));
+        if (!all.contains("--state-file")) {
+            all.addAll(List.of("--report", tmp.resolve("backfill.report").toString())); // not the working directory
+        }
+        return Cli.run(all.toArray(new String[0]), env, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
