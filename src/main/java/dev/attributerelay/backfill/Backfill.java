@@ -5,7 +5,9 @@ import dev.attributerelay.Delivery;
 import dev.attributerelay.chartmogul.ChartMogulClient;
 import dev.attributerelay.chartmogul.ChartMogulException;
 import dev.attributerelay.chartmogul.Deadline;
-import dev.attributerelay.inbound.Outcome;
+import dev.attributerelay.DeliveryResult;
+import dev.attributerelay.mapping.Hold;
+import dev.attributerelay.queue.HeldQueue;
 import dev.attributerelay.mapping.AttributeType;
 import dev.attributerelay.mapping.AttributeUpdate;
 import dev.attributerelay.mapping.CustomerRef;
@@ -50,6 +52,7 @@ public final class Backfill {
     private final ChartMogulClient client;
     private final Delivery delivery;
     private final UpdateQueue queue;
+    private final HeldQueue held;
     private final Clock clock;
     private final ChartMogulClient.Sleeper sleeper;
     private final PrintStream out;
@@ -59,15 +62,17 @@ public final class Backfill {
     /**
      * @param delivery the relay's delivery; null in a dry run or with a queue
      * @param queue    the update queue to send to instead of ChartMogul; null otherwise
+     * @param held     where updates that cannot be applied are kept with their reasons (the relay's own)
      * @param out      where a dry run prints what would change
      */
     public Backfill(Integration integration, Provider provider, ChartMogulClient client, Delivery delivery, UpdateQueue queue,
-             Clock clock, ChartMogulClient.Sleeper sleeper, PrintStream out) {
+                    HeldQueue held, Clock clock, ChartMogulClient.Sleeper sleeper, PrintStream out) {
         this.integration = integration;
         this.provider = provider;
         this.client = client;
         this.delivery = delivery;
         this.queue = queue;
+        this.held = held;
         this.clock = clock;
         this.sleeper = sleeper;
         this.out = out;
@@ -172,11 +177,13 @@ public final class Backfill {
         long held = 0;
         for (Provider.Event e : provider.events(c, readAt)) {
             MappingResult m = Mapper.map(integration, e.payload(), e.headers(), "backfill-" + c.id(), readAt);
-            for (String problem : m.problems()) {
+            for (Hold hold : m.holds()) {
                 held++;
-                report.line(c.id(), "held", problem);
                 if (dryRun()) {
-                    out.println(c.id() + "\t-\theld\t" + problem);
+                    out.println(c.id() + "\t" + String.join(",", hold.keys().isEmpty() ? List.of("-") : hold.keys())
+                            + "\theld\t" + hold.message());
+                } else {
+                    keep(c.id(), hold, report);
                 }
             }
             for (AttributeUpdate u : m.updates()) {
@@ -211,7 +218,7 @@ public final class Backfill {
             String outage;
             if (queue != null) {
                 try {
-                    queue.send(List.of(update));
+                    queue.send(List.of(update), Deadline.in(Duration.ofSeconds(60), clock));
                     return sent();
                 } catch (UpdateQueue.QueueUnavailableException e) {
                     outage = "the update queue is unavailable: " + e.getMessage();
@@ -219,26 +226,40 @@ public final class Backfill {
                 waitOut(attempt, 5, outage);
                 continue;
             }
-            Outcome o = delivery.deliver(integration, update, Deadline.in(Duration.ofSeconds(60), clock));
-            String label = o.label();
-            if (label.equals("applied") || label.equals("queued")) {
+            DeliveryResult r = delivery.deliver(integration, update, Deadline.in(Duration.ofSeconds(60), clock));
+            if (r instanceof DeliveryResult.Applied) {
                 return sent();
             }
-            if (label.equals("held")) {
-                report.line(id, "held", message(o));
+            if (r instanceof DeliveryResult.Held h) {
+                keep(id, h.hold(), report);
                 return new Tally.Counts(0, 0, 0, 0, 1, 0, 0);
             }
-            if (label.equals("ignored")) {
-                String m = message(o);
-                boolean unchanged = m.contains("unchanged") || m.contains("stale");
-                return new Tally.Counts(0, 0, 0, unchanged ? 1 : 0, 0, 0, unchanged ? 0 : 1);
+            if (r instanceof DeliveryResult.Unchanged || r instanceof DeliveryResult.Stale) {
+                return new Tally.Counts(0, 0, 0, 1, 0, 0, 0);
             }
-            if (!(o instanceof Outcome.Unavailable u) || listed == null) {
-                // refused, or a customer ChartMogul's list does not have (retrying in a backfill won't add it)
-                report.line(id, "failed", message(o));
+            if (r instanceof DeliveryResult.Skipped) {
+                return new Tally.Counts(0, 0, 0, 0, 0, 0, 1);
+            }
+            DeliveryResult.RetryLater u = (DeliveryResult.RetryLater) r;
+            if (listed == null || u.awaitingCustomer()) {
+                // a customer ChartMogul's list does not have: retrying within a backfill won't add it
+                report.line(id, "failed", u.reason());
                 return new Tally.Counts(0, 0, 0, 0, 0, 1, 0);
             }
-            waitOut(attempt, u.retryAfterSeconds(), u.message());
+            waitOut(attempt, u.afterSeconds(), u.reason());
+        }
+    }
+
+    /** Puts a hold on the relay's held queue (for {@code replay --from}) and names it in the report. */
+    private void keep(String id, Hold hold, Report report) {
+        report.line(id, "held", hold.message());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                held.hold(List.of(hold), Deadline.in(Duration.ofSeconds(30), clock));
+                return;
+            } catch (HeldQueue.Unavailable e) {
+                waitOut(attempt, 5, "the held queue is unavailable: " + e.getMessage());
+            }
         }
     }
 
@@ -302,19 +323,6 @@ public final class Backfill {
 
     private static String kind(CustomerRef ref) {
         return ref instanceof CustomerRef.Email ? "email" : ref instanceof CustomerRef.Uuid ? "uuid" : "external_id";
-    }
-
-    private static String message(Outcome o) {
-        if (o instanceof Outcome.Rejected r) {
-            return r.message();
-        }
-        if (o instanceof Outcome.Unavailable u) {
-            return u.message();
-        }
-        if (o instanceof Outcome.Ignored i) {
-            return i.message();
-        }
-        return o.label(); // a newer outcome: its label names it
     }
 
     static URI withoutTrailingSlash(URI base) {

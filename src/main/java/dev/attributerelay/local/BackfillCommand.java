@@ -129,9 +129,11 @@ final class BackfillCommand {
         }
         URI apiUrl = Wiring.apiUrl(env);
         Clock clock = Clock.systemUTC();
-        Relay relay = new Wiring.Parts(config, source, Wiring.transportFor(apiUrl), apiUrl, clock,
-                new EventLog(new PrintStream(OutputStream.nullOutputStream())), RetryPolicy.standard(),
-                new RateLimiter(o.rate, System::nanoTime), null).relay();
+        // the relay's own applied state (RELAY_STATE_TABLE) and held queue (RELAY_HELD_QUEUE_URL), as a webhook's
+        EventLog log = new EventLog(err);
+        Relay relay = new Wiring.Parts(config, source, Wiring.transportFor(apiUrl), apiUrl, clock, log,
+                RetryPolicy.standard(), new RateLimiter(o.rate, System::nanoTime), null, Wiring.stateStore(env),
+                Wiring.heldQueue(env, log)).relay();
         Path report = o.report != null ? Path.of(o.report) : o.stateFile != null ? Path.of(o.stateFile + ".report")
                 : Path.of("backfill-" + integration.name() + ".report");
         Backfill.Settings settings = new Backfill.Settings(o.since, o.limit,
@@ -147,7 +149,7 @@ final class BackfillCommand {
         Backfill.Result r;
         try {
             r = new Backfill(integration, provider, relay.client(), o.dryRun || sqs != null ? null : relay.delivery(),
-                    sqs == null || o.dryRun ? null : new SqsUpdateQueue(sqs, o.queue), clock,
+                    sqs == null || o.dryRun ? null : new SqsUpdateQueue(sqs, o.queue), relay.held(), clock,
                     ChartMogulClient.Sleeper.REAL, out).run(settings, progress);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());

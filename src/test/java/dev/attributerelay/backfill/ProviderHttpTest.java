@@ -79,8 +79,9 @@ class ProviderHttpTest {
         }
         String preset = kind.name().toLowerCase(java.util.Locale.ROOT);
         var integration = new dev.attributerelay.mapping.Integration(preset, preset, null, null, "x", false,
-                dev.attributerelay.mapping.UnknownCustomerPolicy.SKIP, 1, new dev.attributerelay.mapping.Integration.EventFields(null, null, null),
-                List.of(), new dev.attributerelay.mapping.BackfillSpec("k", preset));
+                dev.attributerelay.mapping.UnknownCustomerPolicy.SKIP, 1, Duration.ofSeconds(10),
+                new dev.attributerelay.mapping.Integration.EventFields(null, null, null), List.of(), true,
+                new dev.attributerelay.mapping.BackfillSpec("k", preset));
         return Providers.open(integration, Map.of(env, fake.url().toString()), KEY, waits::add);
     }
 }

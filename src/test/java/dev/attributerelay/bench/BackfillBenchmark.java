@@ -67,7 +67,7 @@ public final class BackfillBenchmark {
             Files.delete(state);
             long started = System.nanoTime();
             Backfill.Result r = new Backfill(config.integration("stripe"), provider, relay.client(), relay.delivery(),
-                    null, Clock.systemUTC(), ChartMogulClient.Sleeper.REAL, System.out)
+                    null, relay.held(), Clock.systemUTC(), ChartMogulClient.Sleeper.REAL, System.out)
                     .run(new Backfill.Settings(null, Long.MAX_VALUE, state, null),
                             new Progress(System.err, false, System::nanoTime));
             double seconds = (System.nanoTime() - started) / 1e9;

@@ -232,7 +232,7 @@ class BackfillCommandTest {
         assertThat(cm.requests("PUT")).hasSize(puts);
         assertThat(text(out)).contains("cus_0\tcountry\tunchanged")
                 .contains("cus_9\tcountry\twould set\tUS")
-                .contains("cus_bad\t-\theld\t").contains("seats");
+                .contains("cus_bad\tseats\theld\t").contains("is not a whole number");
         assertThat(state).doesNotExist();
     }
 
