@@ -3,10 +3,10 @@ package dev.attributerelay;
 import dev.attributerelay.chartmogul.ChartMogulClient;
 import dev.attributerelay.chartmogul.ChartMogulException;
 import dev.attributerelay.chartmogul.Deadline;
-import dev.attributerelay.inbound.Failure;
-import dev.attributerelay.inbound.Outcome;
 import dev.attributerelay.mapping.AttributeUpdate;
 import dev.attributerelay.mapping.CustomerRef;
+import dev.attributerelay.mapping.Hold;
+import dev.attributerelay.mapping.HoldReason;
 import dev.attributerelay.mapping.Integration;
 import dev.attributerelay.mapping.TypedValue;
 import dev.attributerelay.resolve.CustomerResolver;
@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Resolves one update's customer and sends what applied state lets through (newer and changed), turning every failure
  * into an outcome. The write happens under the customer's lease (state/AppliedState), so no two containers write one
- * customer at once.
+ * customer at once. What it comes to is a {@link DeliveryResult}, which each transport maps to its own answer.
  */
 public final class Delivery {
     /** How long a sender should wait before redelivering an update whose customer ChartMogul lacks. */
@@ -45,18 +45,18 @@ public final class Delivery {
         return staleDrops.get();
     }
 
-    public Outcome deliver(Integration integration, AttributeUpdate update, Deadline deadline) {
+    public DeliveryResult deliver(Integration integration, AttributeUpdate update, Deadline deadline) {
         return deliver(integration, update, timesOf(update), deadline);
     }
 
     /** @param times each attribute's event time, for an update coalesced from several events */
-    public Outcome deliver(Integration integration, AttributeUpdate update, Map<String, Instant> times, Deadline deadline) {
+    public DeliveryResult deliver(Integration integration, AttributeUpdate update, Map<String, Instant> times, Deadline deadline) {
         try {
             return send(integration, update, times, deadline, true);
         } catch (SecretsUnavailableException e) {
-            return new Outcome.Unavailable(e.getMessage(), 30);
+            return new DeliveryResult.RetryLater(30, e.getMessage());
         } catch (StateUnavailableException e) {
-            return new Outcome.Unavailable(e.getMessage(), e.retryAfterSeconds());
+            return new DeliveryResult.RetryLater(e.retryAfterSeconds(), e.getMessage());
         } catch (ChartMogulException e) {
             return failed(e, update);
         }
@@ -69,11 +69,11 @@ public final class Delivery {
         return times;
     }
 
-    private Outcome send(Integration integration, AttributeUpdate update, Map<String, Instant> times, Deadline deadline,
+    private DeliveryResult send(Integration integration, AttributeUpdate update, Map<String, Instant> times, Deadline deadline,
                          boolean mayResolveAgain) {
         Resolution r = resolver.resolve(update.customer(), deadline);
         if (r instanceof Resolution.Ambiguous a) {
-            return new Outcome.Rejected(Failure.UNPROCESSABLE, (a.more() ? "more than " + a.uuids().size()
+            return held(update, HoldReason.AMBIGUOUS_CUSTOMER, (a.more() ? "more than " + a.uuids().size()
                     : Integer.toString(a.uuids().size())) + " ChartMogul customers match " + describe(update)
                     + "; name the data_source_uuid in the rule so exactly one matches");
         }
@@ -109,7 +109,7 @@ public final class Delivery {
                 lease.notWritten(deadline);
             }
             if (e.status() == 400 || e.status() == 422) {
-                return new Outcome.Rejected(Failure.UNPROCESSABLE, "ChartMogul refused the update for "
+                return held(update, HoldReason.UNDEFINED_ATTRIBUTE, "ChartMogul refused the update for "
                         + describe(update) + ": " + e.getMessage() + " — an attribute may not be defined in ChartMogul"
                         + " yet: define it there, or set create_missing_attributes: true" + requestId(e));
             }
@@ -143,49 +143,53 @@ public final class Delivery {
         staleDrops.addAndGet(plan.stale().size());
     }
 
-    private static Outcome ignored(Guard.Plan plan) {
+    private static DeliveryResult ignored(Guard.Plan plan) {
         if (plan.unchanged().isEmpty()) {
-            return new Outcome.Ignored("stale: a newer event already set " + String.join(", ", plan.stale())
+            return new DeliveryResult.Stale("stale: a newer event already set " + String.join(", ", plan.stale())
                     + " for this customer; nothing older is written over it");
         }
-        return new Outcome.Ignored("unchanged: ChartMogul already has these values of "
+        return new DeliveryResult.Unchanged("unchanged: ChartMogul already has these values of "
                 + String.join(", ", plan.unchanged()) + "; nothing was sent"
                 + (plan.stale().isEmpty() ? "" : " (stale, a newer event already set " + String.join(", ", plan.stale())
                 + ")"));
     }
 
     /** The write outlasted the customer's lease: another delivery may have written since, so the sender retries. */
-    private static Outcome leaseLost() {
-        return new Outcome.Unavailable("the update was sent, but took longer than this customer's lease allowed; "
-                + "redeliver so the newest value is confirmed", 2);
+    private static DeliveryResult leaseLost() {
+        return new DeliveryResult.RetryLater(2, "the update was sent, but took longer than this customer's lease allowed; "
+                + "redeliver so the newest value is confirmed");
     }
 
-    private static Outcome unknownCustomer(Integration integration, AttributeUpdate update) {
+    private static DeliveryResult unknownCustomer(Integration integration, AttributeUpdate update) {
         String what = "no ChartMogul customer matches " + describe(update);
         switch (integration.onUnknownCustomer()) {
             case SKIP:
-                return new Outcome.Ignored(what + "; skipped (on_unknown_customer: skip)");
-            case REJECT:
-                return new Outcome.Rejected(Failure.UNPROCESSABLE, what + " (on_unknown_customer: reject)");
+                return new DeliveryResult.Skipped(what + "; skipped (on_unknown_customer: skip)");
+            case HOLD:
+                return held(update, HoldReason.UNKNOWN_CUSTOMER, what + " (on_unknown_customer: hold)");
             default:
-                return new Outcome.Unavailable(what + " yet; redeliver later (on_unknown_customer: retry)",
-                        UNKNOWN_CUSTOMER_RETRY_SECONDS);
+                return new DeliveryResult.RetryLater(UNKNOWN_CUSTOMER_RETRY_SECONDS,
+                        what + " yet; redeliver later (on_unknown_customer: retry)", true);
         }
     }
 
-    private static Outcome failed(ChartMogulException e, AttributeUpdate update) {
+    private static DeliveryResult failed(ChartMogulException e, AttributeUpdate update) {
         if (e.mayPass()) {
             String why = e.status() == 401 || e.status() == 403
                     ? "ChartMogul rejected the API key (HTTP " + e.status() + "); check " + "chartmogul_api_key in the secret"
                     : "ChartMogul is unavailable: " + e.getMessage();
-            return new Outcome.Unavailable(why + requestId(e), e.retryAfterSeconds());
+            return new DeliveryResult.RetryLater(e.retryAfterSeconds(), why + requestId(e));
         }
-        return new Outcome.Rejected(Failure.UNPROCESSABLE, "ChartMogul refused the update for " + describe(update)
-                + ": " + e.getMessage() + requestId(e));
+        return held(update, HoldReason.REFUSED, "ChartMogul refused the update for " + describe(update) + ": "
+                + e.getMessage() + requestId(e));
     }
 
-    private static Outcome applied() {
-        return new Outcome.Applied(1, "1 update applied");
+    private static DeliveryResult held(AttributeUpdate update, HoldReason reason, String message) {
+        return new DeliveryResult.Held(Hold.of(update, reason, message));
+    }
+
+    private static DeliveryResult applied() {
+        return new DeliveryResult.Applied(1);
     }
 
     /** Names the customer reference by kind only: the caller already knows the value it sent. */

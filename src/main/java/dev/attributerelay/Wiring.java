@@ -2,12 +2,16 @@ package dev.attributerelay;
 
 import dev.attributerelay.chartmogul.ApiKeys;
 import dev.attributerelay.chartmogul.ChartMogulClient;
+import dev.attributerelay.chartmogul.Deadline;
 import dev.attributerelay.chartmogul.HttpTransport;
 import dev.attributerelay.chartmogul.RateLimiter;
 import dev.attributerelay.chartmogul.RetryPolicy;
 import dev.attributerelay.chartmogul.Transport;
 import dev.attributerelay.mapping.ConfigLoader;
 import dev.attributerelay.mapping.RelayConfig;
+import dev.attributerelay.queue.HeldLog;
+import dev.attributerelay.queue.HeldQueue;
+import dev.attributerelay.queue.SqsHeldQueue;
 import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.queue.UpdateQueue;
 import dev.attributerelay.resolve.CustomerResolver;
@@ -45,8 +49,12 @@ public final class Wiring {
     public static final double DEFAULT_RATE_LIMIT = 10;
     static final Duration SECRET_TTL = Duration.ofMinutes(5);
     static final Duration CUSTOMER_TTL = Duration.ofMinutes(15);
-    /** How long init waits for the side thread; past it, the first request waits on the secret cache instead. */
-    static final Duration PREFETCH_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long init waits for the side thread; past it, the first request waits on the secret cache instead, within
+     * its own budget. Short, because the budget runs from when API Gateway received the request: a long wait here
+     * (a Secrets Manager that hangs) would spend the sender's patience before the request is even looked at.
+     */
+    static final Duration PREFETCH_WAIT = Duration.ofSeconds(1);
 
     private Wiring() {
     }
@@ -61,7 +69,8 @@ public final class Wiring {
      */
     public static Relay forLambda(Map<String, String> env) {
         SecretSource source = secretSource(env);
-        CachedSecrets secrets = new CachedSecrets(source, Clock.systemUTC(), SECRET_TTL);
+        EventLog log = new EventLog(System.out);
+        CachedSecrets secrets = new CachedSecrets(source, Clock.systemUTC(), SECRET_TTL, m -> log.note("WARN", m));
         SecretPrefetch prefetch = SecretPrefetch.start(source, secrets, !isSnapStart(env));
         RelayConfig config;
         try {
@@ -75,7 +84,7 @@ public final class Wiring {
         UpdateQueue queue = queueUrl == null || queueUrl.isBlank()
                 ? null : new SqsUpdateQueue(SqsUpdateQueue.defaultClient(), queueUrl);
         Relay relay = new Parts(config, source, transportFor(apiUrl(env)), apiUrl(env), Clock.systemUTC(),
-                new EventLog(System.out), RetryPolicy.standard(), rateLimit(env), queue, stateStore(env)).relay(secrets);
+                log, RetryPolicy.standard(), rateLimit(env), queue, stateStore(env), heldQueue(env, log)).relay(secrets);
         prefetch.awaitDone(PREFETCH_WAIT);
         return relay;
     }
@@ -95,16 +104,27 @@ public final class Wiring {
      * queue).
      */
     public record Parts(RelayConfig config, SecretSource source, Transport transport, URI apiUrl, Clock clock,
-                        EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue, StateStore state) {
+                        EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue, StateStore state,
+                        HeldQueue held) {
 
-        /** Applied state in this relay's own memory. */
+        /** Applied state in this relay's own memory; held updates only logged (no held queue). */
         public Parts(RelayConfig config, SecretSource source, Transport transport, URI apiUrl, Clock clock,
                      EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue) {
-            this(config, source, transport, apiUrl, clock, log, retry, limiter, queue, null);
+            this(config, source, transport, apiUrl, clock, log, retry, limiter, queue, null, new HeldLog(log));
+        }
+
+        /** Held updates only logged (no held queue). */
+        public Parts(RelayConfig config, SecretSource source, Transport transport, URI apiUrl, Clock clock,
+                     EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue, StateStore state) {
+            this(config, source, transport, apiUrl, clock, log, retry, limiter, queue, state, new HeldLog(log));
+        }
+
+        public Parts withHeld(HeldQueue held) {
+            return new Parts(config, source, transport, apiUrl, clock, log, retry, limiter, queue, state, held);
         }
 
         public Relay relay() {
-            return relay(new CachedSecrets(source, clock, SECRET_TTL));
+            return relay(new CachedSecrets(source, clock, SECRET_TTL, m -> log.note("WARN", m)));
         }
 
         /** @param secrets the cache over {@link #source()}, when the caller already holds it */
@@ -115,8 +135,15 @@ public final class Wiring {
             CustomerResolver resolver = new CustomerResolver(client, store, clock, CUSTOMER_TTL,
                     AppliedState.Sleeper.REAL);
             AppliedState applied = new AppliedState(store, clock, settleTime(retry), AppliedState.Sleeper.REAL);
-            return new Relay(config, secrets, new Delivery(resolver, client, applied), client, queue, clock, log);
+            return new Relay(config, secrets, new Delivery(resolver, client, applied), client, queue, held, clock, log);
         }
+    }
+
+    /** RELAY_HELD_QUEUE_URL's queue; unset, held updates are logged only. */
+    public static HeldQueue heldQueue(Map<String, String> env, EventLog log) {
+        String url = env.get("RELAY_HELD_QUEUE_URL");
+        return url == null || url.isBlank() ? new HeldLog(log)
+                : new SqsHeldQueue(SqsUpdateQueue.defaultClient(), url.trim(), Clock.systemUTC());
     }
 
     /** CHARTMOGUL_SECRET_ID (Secrets Manager), else RELAY_SECRETS; neither is a configuration error. */
@@ -253,6 +280,16 @@ public final class Wiring {
             @Override
             public String refreshed() {
                 return require(secrets.refresh());
+            }
+
+            @Override
+            public String current(Deadline deadline) {
+                return require(secrets.get(deadline));
+            }
+
+            @Override
+            public String refreshed(Deadline deadline) {
+                return require(secrets.refresh(deadline));
             }
 
             private String require(RelaySecrets s) {

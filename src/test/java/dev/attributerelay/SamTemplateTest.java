@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * template.yaml against AWS SAM's own JSON schema (shared/sam/sam.schema.json), so a misspelled property or a
+ * template.yaml against AWS SAM's own JSON schema (vendored: src/test/resources/sam/), so a misspelled property or a
  * wrong type fails the build instead of the deploy; plus the facts the schema cannot know: handlers, jar, Lambda's
  * limits, references that resolve under every condition, queued mode's queue and worker, ChartMogul's rate and
  * connection budget in every setting the parameters allow, the alarms, and SnapStart through the alias. Each check
@@ -69,16 +69,16 @@ class SamTemplateTest {
 
     @BeforeAll
     static void load() throws IOException {
-        String shared = System.getProperty("shared.dir");
-        if (shared == null || shared.isBlank()) {
-            fail("system property shared.dir is not set: run the test through Maven, whose surefire "
-                    + "configuration points it at the shared folder holding sam/sam.schema.json");
+        // AWS SAM's published schema, vendored (src/test/resources/sam/README.md says from where)
+        var url = SamTemplateTest.class.getResource("/sam/sam.schema.json");
+        if (url == null) {
+            fail("src/test/resources/sam/sam.schema.json is missing from the test classpath");
         }
-        Path schema = Path.of(shared, "sam", "sam.schema.json");
-        if (!Files.isRegularFile(schema)) {
-            fail("AWS SAM's schema is missing at " + schema.toAbsolutePath().normalize() + ", so template.yaml "
-                    + "cannot be validated: put the shared folder (sam/sam.schema.json) beside the repository, "
-                    + "or pass -Dshared.dir=<folder>");
+        Path schema;
+        try {
+            schema = Path.of(url.toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
         }
         sam = new SamSchema(schema);
         template = (ObjectNode) CloudFormationYaml.read(Files.readString(TEMPLATE));

@@ -2,6 +2,7 @@ package dev.attributerelay.mapping;
 
 import dev.attributerelay.verify.SignatureScheme;
 import dev.attributerelay.verify.VerifySpec;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -15,6 +16,8 @@ import java.util.List;
  * @param createMissingAttributes  create (POST) an attribute ChartMogul does not know yet
  * @param onUnknownCustomer        what to do when the customer is not in ChartMogul
  * @param maxBodyBytes             bigger bodies answer 413
+ * @param respondWithin            the response budget: how long the sender waits for an answer, from when API
+ *                                 Gateway received the request
  * @param event                    where the event id, type and time are in the payload
  * @param rules                    preset rules first, then the integration's own
  * @param skipUnchanged            leave values equal to the newest applied ones out of the PUT ({@code skip_unchanged})
@@ -28,11 +31,14 @@ public record Integration(
         boolean createMissingAttributes,
         UnknownCustomerPolicy onUnknownCustomer,
         long maxBodyBytes,
+        Duration respondWithin,
         EventFields event,
         List<Rule> rules,
         boolean skipUnchanged) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    /** The budget of an integration whose preset and scheme name none. */
+    public static final Duration DEFAULT_RESPOND_WITHIN = Duration.ofSeconds(10);
 
     public Integration {
         rules = List.copyOf(rules);

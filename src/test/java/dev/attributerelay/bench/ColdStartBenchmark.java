@@ -429,9 +429,9 @@ public final class ColdStartBenchmark {
                 .httpApi();
     }
 
-    /** The recorded Stripe customer.updated with plan and seats in its metadata, compact, customer id a placeholder. */
+    /** The project's own Stripe customer.updated fixture with plan and seats in its metadata, compact, customer id a placeholder. */
     private static String stripeBodyTemplate() {
-        JsonNode fixture = Fixtures.json("providers/stripe/2022-11-15/customer.updated.json").get("body").deepCopy();
+        JsonNode fixture = Fixtures.ownJson("stripe/customer.updated.json").deepCopy();
         ObjectNode customer = (ObjectNode) fixture.at("/data/object");
         customer.put("id", "__CUSTOMER__");
         customer.putObject("metadata").put("plan", "pro").put("seats", "__SEATS__").put("acquisition_channel", "partner");
