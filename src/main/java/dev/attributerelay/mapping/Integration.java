@@ -44,14 +44,6 @@ public record Integration(
         rules = List.copyOf(rules);
     }
 
-    /** With {@code skip_unchanged} at its default, on. */
-    public Integration(String name, String source, VerifySpec verify, SignatureScheme verifier, String eventbridgeSource,
-                       boolean createMissingAttributes, UnknownCustomerPolicy onUnknownCustomer, long maxBodyBytes,
-                       EventFields event, List<Rule> rules) {
-        this(name, source, verify, verifier, eventbridgeSource, createMissingAttributes, onUnknownCustomer, maxBodyBytes,
-                event, rules, true);
-    }
-
     /** Expressions that find the provider's event id, type and time; any may be null. */
     public record EventFields(Expression id, Expression type, Expression time) {
     }
