@@ -38,7 +38,7 @@ public final class ConfigLoader {
     private static final Set<String> CUSTOMER_FIELDS = Set.of("uuid", "external_id", "email", "data_source_uuid");
     private static final Set<String> ATTRIBUTE_FIELDS = Set.of("type", "value");
     private static final Set<String> EVENT_FIELDS = Set.of("id", "type", "time");
-    private static final Set<String> PRESET_FIELDS = Set.of("description", "event", "events");
+    private static final Set<String> PRESET_FIELDS = Set.of("description", "event", "events", "on_unknown_customer");
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -126,15 +126,6 @@ public final class ConfigLoader {
         }
 
         boolean create = bool(node, "create_missing_attributes", where, false);
-        UnknownCustomerPolicy policy = UnknownCustomerPolicy.RETRY;
-        String p = text(node, "on_unknown_customer", where, null);
-        if (p != null) {
-            try {
-                policy = UnknownCustomerPolicy.valueOf(p.toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw where.error("on_unknown_customer", "must be retry, skip or reject, not '" + p + "'");
-            }
-        }
         long maxBody = Integration.DEFAULT_MAX_BODY_BYTES;
         JsonNode mb = node.get("max_body_bytes");
         if (mb != null) {
@@ -147,14 +138,18 @@ public final class ConfigLoader {
         String dataSource = text(node, "data_source_uuid", where, null);
         List<Rule> rules = new ArrayList<>();
         JsonNode presetEvent = null;
+        // a preset names the policy that fits its provider (email-keyed ones: skip); relay.yaml's own wins
+        UnknownCustomerPolicy policy = UnknownCustomerPolicy.RETRY;
         String preset = text(node, "preset", where, null);
         if (preset != null) {
             JsonNode presetRoot = readPreset(preset, where);
             presetEvent = presetRoot.get("event");
+            policy = unknownCustomerPolicy(presetRoot, new Where("presets/" + preset + ".yaml", null, null), policy);
             rules.addAll(rules(presetRoot.get("events"), new Where(where.file, where.integration, null),
                     "preset " + preset + " ", dataSource));
         }
         rules.addAll(rules(node.get("events"), where, "", dataSource));
+        policy = unknownCustomerPolicy(node, where, policy);
         if (rules.isEmpty()) {
             throw where.error("events", "no rules: list at least one under events:, or name a preset");
         }
@@ -299,6 +294,18 @@ public final class ConfigLoader {
                 optionalExpression(e, "id", where.sub("event."), null),
                 optionalExpression(e, "type", where.sub("event."), null),
                 optionalExpression(e, "time", where.sub("event."), null));
+    }
+
+    private static UnknownCustomerPolicy unknownCustomerPolicy(JsonNode node, Where where, UnknownCustomerPolicy fallback) {
+        String p = text(node, "on_unknown_customer", where, null);
+        if (p == null) {
+            return fallback;
+        }
+        try {
+            return UnknownCustomerPolicy.valueOf(p.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw where.error("on_unknown_customer", "must be retry, skip or reject, not '" + p + "'");
+        }
     }
 
     private static JsonNode readPreset(String preset, Where where) {
