@@ -46,7 +46,7 @@ public final class Delivery {
         try {
             return send(integration, update, times, deadline, true);
         } catch (SecretsUnavailableException e) {
-            return new Outcome.Unavailable(e.getMessage(), 30);
+            return Relay.secretsUnavailable(e);
         } catch (ChartMogulException e) {
             return failed(e, update);
         }

@@ -100,7 +100,7 @@ public final class Wiring {
                     ChartMogulClient.Sleeper.REAL, limiter);
             CustomerResolver resolver = new CustomerResolver(client, clock, CUSTOMER_TTL);
             return new Relay(config, secrets, new Delivery(resolver, client, new AppliedMemory()), client, queue, clock,
-                    log);
+                    log.with(CustomerPseudonyms.of(secrets::get)));
         }
     }
 
