@@ -71,6 +71,7 @@ public final class Cli {
             "      body and message group, a fresh deduplication id; deleted from the dead-letter queue only after",
             "      the send succeeded). --dry-run lists them and moves nothing. AWS credentials, region and endpoint",
             "      (AWS_ENDPOINT_URL_SQS) come from the SDK's usual environment.",
+            HashCommand.USAGE,
             "",
             "environment: RELAY_CONFIG, RELAY_SECRETS, CHARTMOGUL_SECRET_ID, CHARTMOGUL_API_URL (see README)");
 
@@ -98,6 +99,8 @@ public final class Cli {
                     return checkConfig(args.length > 1 ? args[1] : null, env, out, err);
                 case "replay":
                     return replay(Options.parse(args, 1), out, err);
+                case "hash":
+                    return HashCommand.run(args, env, out, err);
                 default:
                     err.println("unknown command '" + args[0] + "'\n\n" + USAGE);
                     return 64;
