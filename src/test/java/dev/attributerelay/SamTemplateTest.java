@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * returns a list of problems, and a negative test shows it can fail.
  */
 class SamTemplateTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
     private static final Path TEMPLATE = Path.of("template.yaml");
     /** HTTP API's integration timeout, which a function behind it must stay under. */
     private static final int HTTP_API_TIMEOUT_SECONDS = 30;
@@ -550,151 +550,7 @@ class SamTemplateTest {
         assertThat(referenceProblems(broken)).anySatisfy(p -> assertThat(p).contains("WorkerRates"));
     }
 
-    // ---- operations: logs, least privilege, throttling, alarms in both modes, dashboard, saved queries
-
-    @Test
-    void everyFunctionLogsToAGroupOfTheStackWithTheRetentionParameter() {
-        assertThat(template.at("/Parameters/LogRetentionDays/Default").asInt()).isEqualTo(30);
-        assertThat(logGroupProblems(template)).isEmpty();
-    }
-
-    @Test
-    void aFunctionLoggingToLambdasOwnGroupIsCaught() {
-        ObjectNode broken = template.deepCopy();
-        ((ObjectNode) broken.at("/Resources/" + worker(template) + "/Properties/LoggingConfig")).remove("LogGroup");
-
-        assertThat(logGroupProblems(broken)).anySatisfy(p -> assertThat(p).contains(worker(template)));
-    }
-
-    @Test
-    void aLogGroupKeptForeverIsCaught() {
-        ObjectNode broken = template.deepCopy();
-        ((ObjectNode) broken.at("/Resources/ApiGatewayLogGroup/Properties")).remove("RetentionInDays");
-
-        assertThat(logGroupProblems(broken)).anySatisfy(p -> assertThat(p).contains("ApiGatewayLogGroup"));
-    }
-
-    @Test
-    void theWorkersSqsAccessIsBoundedToItsOwnQueues() {
-        assertThat(boundaryProblems(template)).isEmpty();
-    }
-
-    @Test
-    void aWorkerWithoutABoundaryIsCaught() {
-        ObjectNode broken = template.deepCopy();
-        ((ObjectNode) broken.at("/Resources/" + worker(template) + "/Properties")).remove("PermissionsBoundary");
-
-        assertThat(boundaryProblems(broken)).anySatisfy(p -> assertThat(p).contains("AWSLambdaSQSQueueExecutionRole"));
-    }
-
-    @Test
-    void aBoundaryThatAllowsEveryQueueIsCaught() {
-        ObjectNode broken = template.deepCopy();
-        ((ObjectNode) broken.at("/Resources/QueueWorkerBoundary/Properties/PolicyDocument/Statement/1"))
-                .put("Resource", "*");
-
-        assertThat(boundaryProblems(broken)).anySatisfy(p -> assertThat(p).contains("*"));
-    }
-
-    @Test
-    void aQueueTheWorkerIsGivenButTheBoundaryLacksIsCaught() throws IOException {
-        ObjectNode broken = template.deepCopy();
-        ((ArrayNode) broken.at("/Resources/" + worker(template) + "/Properties/Policies")).add(
-                json("{\"SQSSendMessagePolicy\": {\"QueueName\": {\"Fn::GetAtt\": [\"FailedEventsQueue\", \"QueueName\"]}}}"));
-
-        assertThat(boundaryProblems(broken)).anySatisfy(p -> assertThat(p).contains("FailedEventsQueue"));
-    }
-
-    @Test
-    void theHttpApiThrottlesEveryRouteByParameters() {
-        assertThat(throttlingProblems(template)).isEmpty();
-    }
-
-    @Test
-    void anUnthrottledHttpApiIsCaught() {
-        ObjectNode broken = template.deepCopy();
-        ((ObjectNode) broken.at("/Resources/WebhookApi/Properties")).remove("DefaultRouteSettings");
-
-        assertThat(throttlingProblems(broken)).isNotEmpty();
-    }
-
-    @Test
-    void theDefaultParametersCannotExceedChartMogulsRate() {
-        assertThat(defaultBoundProblems(template)).isEmpty();
-    }
-
-    @Test
-    void directUnreservedByDefaultIsCaught() {
-        ObjectNode broken = template.deepCopy();
-        ((ObjectNode) broken.at("/Parameters/DeliveryMode")).put("Default", "direct");
-
-        assertThat(defaultBoundProblems(broken)).anySatisfy(p -> assertThat(p).contains("ApiGatewayFunction"));
-    }
-
-    @Test
-    void directModeHasAlarmsOnTheFunctionsAndTheRelaysOutcomesWithRecovery() {
-        assertThat(directAlarmProblems(template)).isEmpty();
-    }
-
-    @Test
-    void anAlarmOnADimensionSetTheAppDoesNotEmitIsCaught() {
-        ObjectNode broken = template.deepCopy();
-        ((ObjectNode) broken.at("/Resources/RelayUnauthorizedAlarm/Properties/Dimensions/0")).put("Name", "status");
-
-        assertThat(directAlarmProblems(broken)).anySatisfy(p -> assertThat(p).contains("RelayUnauthorizedAlarm"));
-    }
-
-    @Test
-    void anAlarmWithoutRecoveryNotificationIsCaught() {
-        ObjectNode broken = template.deepCopy();
-        ((ObjectNode) broken.at("/Resources/RelayHeldAlarm/Properties")).remove("OKActions");
-
-        assertThat(directAlarmProblems(broken)).anySatisfy(p -> assertThat(p).contains("RelayHeldAlarm"));
-    }
-
-    @Test
-    void theDashboardIsJsonAndShowsWhatOnCallLooksAtInBothModes() {
-        assertThat(dashboardProblems(template)).isEmpty();
-    }
-
-    @Test
-    void aDashboardWithoutQueueAgeIsCaught() {
-        ObjectNode broken = template.deepCopy();
-        ArrayNode sub = (ArrayNode) broken.at("/Resources/OperationsDashboard/Properties/DashboardBody/Fn::Sub");
-        sub.set(0, JSON.getNodeFactory().textNode(sub.get(0).asText().replace("ApproximateAgeOfOldestMessage", "x")));
-
-        assertThat(dashboardProblems(broken)).anySatisfy(p -> assertThat(p).contains("ApproximateAgeOfOldestMessage"));
-    }
-
-    @Test
-    void savedQueriesAnswerOnCallsQuestionsOverEveryFunctionsLogs() {
-        assertThat(queryProblems(template)).isEmpty();
-    }
-
-    @Test
-    void aSavedQueryMissingTheWorkersLogsIsCaught() {
-        ObjectNode broken = template.deepCopy();
-        ((ArrayNode) broken.at("/Resources/EventIdQuery/Properties/LogGroupNames")).remove(2);
-
-        assertThat(queryProblems(broken)).anySatisfy(p -> assertThat(p).contains("EventIdQuery"));
-    }
-
-    @Test
-    void versionDescriptionFitsEvenWithEveryParameterAtItsLongest() {
-        assertThat(snapStartProblems(template)).isEmpty();
-        ObjectNode broken = template.deepCopy();
-        ((ObjectNode) broken.at("/Parameters/ChartMogulSecretArn")).put("MaxLength", 2048);
-
-        assertThat(snapStartProblems(broken)).anySatisfy(p -> assertThat(p).contains("256"));
-    }
-
-    @Test
-    void aFreeTextParameterWithoutMaxLengthInVersionDescriptionIsCaught() {
-        ObjectNode broken = template.deepCopy();
-        ((ObjectNode) broken.at("/Parameters/RelayConfigPath")).remove("MaxLength");
-
-        assertThat(snapStartProblems(broken)).anySatisfy(p -> assertThat(p).contains("RelayConfigPath"));
-    }
+    // ---- operations: the checks OperationsTemplateTest runs (without SAM's schema, so they stand alone)
 
     /** Every function names a LogGroup of the stack, created whenever the function is, kept LogRetentionDays. */
     static List<String> logGroupProblems(JsonNode template) {
@@ -1533,7 +1389,7 @@ class SamTemplateTest {
     }
 
     /** The function with the SQS event: queued mode's worker. */
-    private static String worker(JsonNode template) {
+    static String worker(JsonNode template) {
         for (Map.Entry<String, JsonNode> fn : functions(template).entrySet()) {
             if (hasEventOfType(fn.getValue(), "SQS")) {
                 return fn.getKey();
@@ -1831,7 +1687,7 @@ class SamTemplateTest {
         return finalName.item(0).getTextContent().trim();
     }
 
-    private static JsonNode json(String text) throws IOException {
+    static JsonNode json(String text) throws IOException {
         return JSON.readTree(text);
     }
 
