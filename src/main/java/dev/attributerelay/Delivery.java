@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.attributerelay.resolve.CustomerResolver;
 import dev.attributerelay.resolve.Resolution;
+import dev.attributerelay.secrets.RelaySecrets;
 import dev.attributerelay.secrets.SecretsUnavailableException;
 
 /** Resolves one update's customer and sends its attributes, turning every failure into an outcome. */
@@ -112,10 +113,14 @@ public final class Delivery {
 
     private static Outcome failed(ChartMogulException e, AttributeUpdate update) {
         if (e.mayPass()) {
-            String why = e.status() == 401 || e.status() == 403
-                    ? "ChartMogul rejected the API key (HTTP " + e.status() + "); check " + "chartmogul_api_key in the secret"
-                    : "ChartMogul is unavailable: " + e.getMessage();
-            return new Outcome.Unavailable(why + requestId(e), e.retryAfterSeconds());
+            if (e.status() == 401 || e.status() == 403) {
+                // the caller learns the relay is not ready; which key of the secret to fix is for the log
+                return new Outcome.Unavailable("ChartMogul rejected the relay's credentials (HTTP " + e.status()
+                        + "); the relay's log says what to fix", e.retryAfterSeconds(),
+                        "check " + RelaySecrets.API_KEY + " in the secret" + requestId(e));
+            }
+            return new Outcome.Unavailable("ChartMogul is unavailable: " + e.getMessage() + requestId(e),
+                    e.retryAfterSeconds());
         }
         return new Outcome.Rejected(Failure.UNPROCESSABLE, "ChartMogul refused the update for " + describe(update)
                 + ": " + e.getMessage() + requestId(e));

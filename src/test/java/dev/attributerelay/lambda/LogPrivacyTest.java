@@ -162,6 +162,18 @@ class LogPrivacyTest {
         assertThat(line.path("detail").asText()).contains(RelayHarness.SECRET_ID).contains("key_not_in_the_secret");
     }
 
+    @Test
+    void aRevokedApiKeyAnswers503NamingNoKeyOfTheSecretAndTheLogSaysWhichToFix() {
+        h.chartmogul.revokeKey(API_KEY);
+        Reply r = stripe("/webhooks/billing", "{\"customer\":\"" + EXTERNAL_ID + "\",\"plan\":\"" + PLAN + "\"}");
+
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.body().toString()).doesNotContain("chartmogul_api_key").doesNotContain(API_KEY);
+        JsonNode line = h.logLines().get(0);
+        assertThat(line.path("detail").asText()).contains("chartmogul_api_key");
+        assertThat(line.path("failure").asText()).isEqualTo("unavailable");
+    }
+
     private Reply stripe(String path, String body) {
         long now = Instant.now().getEpochSecond();
         String signature = Events.stripeSignature(SIGNING_SECRET, now, body);
