@@ -11,6 +11,8 @@ sign() { # integration body output [extra sign options...]
   java -jar "$jar" sign "$integration" "events/bodies/$body" --secrets events/local-secrets.json --event "$@" > "events/$out"
   echo "events/$out"
 }
+sign stripe     stripe-customer.updated.json           stripe-customer-updated.http-api.json \
+  --header "User-Agent: Stripe/1.0 (+https://stripe.com/docs/webhooks)"
 sign paddle     paddle-subscription.updated.json       paddle-subscription-updated.http-api.json
 sign chargebee  chargebee-subscription_changed.json    chargebee-subscription-changed.http-api.json
 sign hubspot    hubspot-contact.json                   hubspot-contact.http-api.json

@@ -22,6 +22,7 @@ public final class EventLog {
             metric("chartmogul_retries", "Count"),
             metric("chartmogul_429", "Count"),
             metric("stale_drops", "Count"),
+            metric("held", "Count"),
             metric("duration_ms", "Milliseconds"));
     private static final List<Map<String, String>> METRICS_WITH_QUEUE_AGE;
 
@@ -59,7 +60,7 @@ public final class EventLog {
     public void outcome(Entry e) {
         Map<String, Object> line = new LinkedHashMap<>();
         Outcome o = e.outcome();
-        line.put("level", o.status() >= 500 ? "WARN" : "INFO");
+        line.put("level", o.status() >= 500 || o instanceof Outcome.Held ? "WARN" : "INFO");
         line.put("message", message(o));
         line.put("integration", e.integration());
         line.put("event_id", e.eventId());
@@ -91,6 +92,7 @@ public final class EventLog {
         line.put("chartmogul_retries", e.usage().retries());
         line.put("chartmogul_429", e.usage().throttled());
         line.put("stale_drops", e.staleDrops());
+        line.put("held", o instanceof Outcome.Held h ? h.held() : 0);
         if (e.queueAgeMs() != null) {
             line.put("queue_age_ms", e.queueAgeMs());
         }
@@ -143,6 +145,9 @@ public final class EventLog {
         }
         if (o instanceof Outcome.Rejected r) {
             return r.message();
+        }
+        if (o instanceof Outcome.Held h) {
+            return h.message();
         }
         return ((Outcome.Unavailable) o).message();
     }

@@ -8,15 +8,19 @@ import dev.attributerelay.inbound.Inbound;
 import dev.attributerelay.inbound.Outcome;
 import dev.attributerelay.inbound.Payloads;
 import dev.attributerelay.mapping.AttributeUpdate;
+import dev.attributerelay.mapping.Hold;
+import dev.attributerelay.mapping.HoldReason;
 import dev.attributerelay.mapping.Integration;
 import dev.attributerelay.mapping.Mapper;
 import dev.attributerelay.mapping.MappingResult;
 import dev.attributerelay.mapping.RelayConfig;
+import dev.attributerelay.queue.HeldQueue;
 import dev.attributerelay.queue.UpdateQueue;
 import dev.attributerelay.secrets.CachedSecrets;
 import dev.attributerelay.secrets.SecretsUnavailableException;
 import dev.attributerelay.verify.Verdict;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -33,20 +37,41 @@ public final class Relay {
     private final CachedSecrets secrets;
     private final Delivery delivery;
     private final ChartMogulClient client;
+    /** Kept back from the response budget to write the answer and for the network back to the sender. */
+    static final Duration ANSWER_RESERVE = Duration.ofMillis(500);
+    /**
+     * API Gateway holds a request at most 30 s; a receive time older than that (or in the future) is a stored
+     * event replayed by hand (sam local invoke), whose sender is not waiting: its budget runs from now.
+     */
+    static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
+
     private final UpdateQueue queue;
+    private final HeldQueue held;
     private final Clock clock;
     private final EventLog log;
 
-    /** @param queue null for direct mode; in queued mode updates go there and the answer is 202 */
+    /**
+     * @param queue null for direct mode; in queued mode updates go there and the answer is 202
+     * @param held  where held updates go (an SQS queue, or the log alone)
+     */
     public Relay(RelayConfig config, CachedSecrets secrets, Delivery delivery, ChartMogulClient client, UpdateQueue queue,
-                 Clock clock, EventLog log) {
+                 HeldQueue held, Clock clock, EventLog log) {
         this.config = config;
         this.secrets = secrets;
         this.delivery = delivery;
         this.client = client;
         this.queue = queue;
+        this.held = held;
         this.clock = clock;
         this.log = log;
+    }
+
+    public HeldQueue held() {
+        return held;
+    }
+
+    public CachedSecrets secrets() {
+        return secrets;
     }
 
     public Delivery delivery() {
@@ -73,7 +98,7 @@ public final class Relay {
     public Outcome handle(Inbound in, Deadline deadline, String lambdaRequestId) {
         Meter meter = new Meter();
         Integration integration = config.integration(in.integration());
-        Handled h = handleWebhook(integration, in, deadline);
+        Handled h = handleWebhook(integration, in, integration == null ? deadline : budgeted(integration, in, deadline));
         log.outcome(meter.entry(integration == null ? null : integration.name(), h, in.requestId(), lambdaRequestId,
                 "webhook"));
         return h.outcome;
@@ -100,6 +125,19 @@ public final class Relay {
         log.outcome(new Meter().entry(null, Handled.of(outcome), null, lambdaRequestId, "webhook"));
     }
 
+    /**
+     * The sooner of the Lambda's deadline and the sender's patience: the integration's response budget from when
+     * API Gateway received the request (a cold start's init counts), less the time to answer.
+     */
+    Deadline budgeted(Integration integration, Inbound in, Deadline lambda) {
+        Instant now = clock.instant();
+        Instant received = in.receivedAt();
+        if (received == null || received.isAfter(now) || received.isBefore(now.minus(LONGEST_WAIT))) {
+            received = now;
+        }
+        return lambda.atMost(received.plus(integration.respondWithin()).minus(ANSWER_RESERVE));
+    }
+
     private Handled handleWebhook(Integration integration, Inbound in, Deadline deadline) {
         if (integration == null) {
             return Handled.of(new Outcome.Rejected(Failure.UNKNOWN_INTEGRATION,
@@ -118,7 +156,7 @@ public final class Relay {
             return Handled.of(new Outcome.Rejected(Failure.PAYLOAD_TOO_LARGE, "the body is " + in.body().length
                     + " bytes; the limit for this integration is " + integration.maxBodyBytes() + " bytes"));
         }
-        Outcome refused = verify(integration, in);
+        Outcome refused = verify(integration, in, deadline);
         if (refused != null) {
             return Handled.of(refused);
         }
@@ -135,7 +173,7 @@ public final class Relay {
     }
 
     /** Null when verified; otherwise the 401 or 503 to answer. */
-    private Outcome verify(Integration integration, Inbound in) {
+    private Outcome verify(Integration integration, Inbound in, Deadline deadline) {
         // no credential at all: refused before any secret is read, so a stranger learns nothing about them
         Verdict.Refused missing = integration.verifier().missingCredential(in);
         if (missing != null) {
@@ -145,7 +183,7 @@ public final class Relay {
         if (integration.verifier().needsSecret()) {
             String name = integration.verify().secretName();
             try {
-                keys = secrets.get().all(name);
+                keys = secrets.get(deadline).all(name);
             } catch (SecretsUnavailableException e) {
                 return secretsUnavailable(e);
             }
@@ -171,39 +209,77 @@ public final class Relay {
             h.customers.add(u.customer().key());
             h.keySet.addAll(u.attributes().keySet());
         }
+        for (Hold hold : mapped.holds()) {
+            h.keySet.addAll(hold.keys());
+            if (hold.customer() != null && !h.customers.contains(hold.customer().key())) {
+                h.customers.add(hold.customer().key());
+            }
+        }
         h.keys = List.copyOf(h.keySet);
         if (!mapped.matched()) {
-            h.outcome = mapped.problems().isEmpty()
-                    ? new Outcome.Ignored("the event matched no rule of integration '" + integration.name() + "'")
-                    : new Outcome.Rejected(Failure.UNPROCESSABLE, String.join("; ", mapped.problems()));
+            h.outcome = new Outcome.Ignored("the event matched no rule of integration '" + integration.name() + "'");
+            if (!mapped.holds().isEmpty()) {
+                h.outcome = keep(mapped.holds(), Outcome.worst(heldOutcomes(mapped.holds())), deadline);
+            }
             return h;
         }
-        List<Outcome> items = new ArrayList<>();
-        for (String problem : mapped.problems()) {
-            items.add(new Outcome.Rejected(Failure.UNPROCESSABLE, problem));
-        }
+        List<Outcome> items = new ArrayList<>(heldOutcomes(mapped.holds()));
+        List<Hold> holds = new ArrayList<>(mapped.holds());
         if (queue != null && !mapped.updates().isEmpty()) {
             try {
-                queue.send(mapped.updates());
+                queue.send(mapped.updates(), deadline);
                 items.add(new Outcome.Queued(mapped.updates().size()));
             } catch (UpdateQueue.QueueUnavailableException e) {
                 items.add(new Outcome.Unavailable(e.getMessage(), 5));
+            } catch (UpdateQueue.Refused e) {
+                // SQS refuses these contents whenever they are sent: hold them rather than answer 503 forever
+                for (AttributeUpdate u : e.updates()) {
+                    Hold hold = Hold.of(u, HoldReason.INVALID_MESSAGE, e.getMessage());
+                    holds.add(hold);
+                    items.add(Outcome.held(hold.message()));
+                }
+                if (e.updates().size() < mapped.updates().size()) {
+                    items.add(new Outcome.Queued(mapped.updates().size() - e.updates().size()));
+                }
             }
         } else {
             for (AttributeUpdate u : mapped.updates()) {
-                items.add(delivery.deliver(integration, u, deadline));
+                DeliveryResult r = delivery.deliver(integration, u, deadline);
+                if (r instanceof DeliveryResult.Held held) {
+                    holds.add(held.hold());
+                }
+                items.add(Outcome.of(r));
             }
         }
         h.outcome = items.isEmpty()
                 ? new Outcome.Ignored("the matching rules found no attribute values in the event")
-                : Outcome.worst(items);
+                : keep(holds, Outcome.worst(items), deadline);
         return h;
     }
 
     /** Secrets Manager failed: the answer says so in general, the log line says which secret and how. */
     static Outcome.Unavailable secretsUnavailable(SecretsUnavailableException e) {
-        return new Outcome.Unavailable("the relay's secrets cannot be read now; the relay's log says why", 30,
-                e.getMessage());
+        return new Outcome.Unavailable(Delivery.SECRETS_UNREADABLE, 30, e.getMessage());
+    }
+
+    private static List<Outcome> heldOutcomes(List<Hold> holds) {
+        List<Outcome> out = new ArrayList<>();
+        holds.forEach(hold -> out.add(Outcome.held(hold.message())));
+        return out;
+    }
+
+    /** Writes the holds before answering: a 200 for a held update promises it is kept; if not, 503, nothing lost. */
+    private Outcome keep(List<Hold> holds, Outcome answer, Deadline deadline) {
+        if (holds.isEmpty() || answer instanceof Outcome.Unavailable) {
+            return answer; // a 503 makes the sender redeliver the whole event: it will be held then, once
+        }
+        try {
+            held.hold(holds, deadline);
+            return answer;
+        } catch (HeldQueue.Unavailable e) {
+            return new Outcome.Unavailable("some updates cannot be applied and cannot be kept on the held queue now ("
+                    + e.getMessage() + "); redeliver later", 5);
+        }
     }
 
     /** Caller-supplied names are echoed only in a safe, bounded form. */

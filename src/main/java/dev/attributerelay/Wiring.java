@@ -2,12 +2,16 @@ package dev.attributerelay;
 
 import dev.attributerelay.chartmogul.ApiKeys;
 import dev.attributerelay.chartmogul.ChartMogulClient;
+import dev.attributerelay.chartmogul.Deadline;
 import dev.attributerelay.chartmogul.HttpTransport;
 import dev.attributerelay.chartmogul.RateLimiter;
 import dev.attributerelay.chartmogul.RetryPolicy;
 import dev.attributerelay.chartmogul.Transport;
 import dev.attributerelay.mapping.ConfigLoader;
 import dev.attributerelay.mapping.RelayConfig;
+import dev.attributerelay.queue.HeldLog;
+import dev.attributerelay.queue.HeldQueue;
+import dev.attributerelay.queue.SqsHeldQueue;
 import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.queue.UpdateQueue;
 import dev.attributerelay.resolve.CustomerResolver;
@@ -17,6 +21,10 @@ import dev.attributerelay.secrets.RelaySecrets;
 import dev.attributerelay.secrets.SecretSource;
 import dev.attributerelay.secrets.SecretsManagerSource;
 import dev.attributerelay.secrets.SecretsUnavailableException;
+import dev.attributerelay.state.AppliedState;
+import dev.attributerelay.state.DynamoDbStore;
+import dev.attributerelay.state.MemoryStore;
+import dev.attributerelay.state.StateStore;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -26,7 +34,10 @@ import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /** Builds a {@link Relay} from the environment (DESIGN §5). Called once per container, at init. */
 public final class Wiring {
@@ -38,8 +49,12 @@ public final class Wiring {
     public static final double DEFAULT_RATE_LIMIT = 10;
     static final Duration SECRET_TTL = Duration.ofMinutes(5);
     static final Duration CUSTOMER_TTL = Duration.ofMinutes(15);
-    /** How long init waits for the side thread; past it, the first request waits on the secret cache instead. */
-    static final Duration PREFETCH_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long init waits for the side thread; past it, the first request waits on the secret cache instead, within
+     * its own budget. Short, because the budget runs from when API Gateway received the request: a long wait here
+     * (a Secrets Manager that hangs) would spend the sender's patience before the request is even looked at.
+     */
+    static final Duration PREFETCH_WAIT = Duration.ofSeconds(1);
 
     private Wiring() {
     }
@@ -54,7 +69,8 @@ public final class Wiring {
      */
     public static Relay forLambda(Map<String, String> env) {
         SecretSource source = secretSource(env);
-        CachedSecrets secrets = new CachedSecrets(source, Clock.systemUTC(), SECRET_TTL);
+        EventLog log = new EventLog(System.out);
+        CachedSecrets secrets = new CachedSecrets(source, Clock.systemUTC(), SECRET_TTL, m -> log.note("WARN", m));
         SecretPrefetch prefetch = SecretPrefetch.start(source, secrets, !isSnapStart(env));
         RelayConfig config;
         try {
@@ -68,7 +84,7 @@ public final class Wiring {
         UpdateQueue queue = queueUrl == null || queueUrl.isBlank()
                 ? null : new SqsUpdateQueue(SqsUpdateQueue.defaultClient(), queueUrl);
         Relay relay = new Parts(config, source, transportFor(apiUrl(env)), apiUrl(env), Clock.systemUTC(),
-                new EventLog(System.out), RetryPolicy.standard(), rateLimit(env), queue).relay(secrets);
+                log, RetryPolicy.standard(), rateLimit(env), queue, stateStore(env), heldQueue(env, log)).relay(secrets);
         prefetch.awaitDone(PREFETCH_WAIT);
         return relay;
     }
@@ -88,20 +104,47 @@ public final class Wiring {
      * queue).
      */
     public record Parts(RelayConfig config, SecretSource source, Transport transport, URI apiUrl, Clock clock,
-                        EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue) {
+                        EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue, StateStore state,
+                        HeldQueue held) {
+
+        /** Applied state in this relay's own memory; held updates only logged (no held queue). */
+        public Parts(RelayConfig config, SecretSource source, Transport transport, URI apiUrl, Clock clock,
+                     EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue) {
+            this(config, source, transport, apiUrl, clock, log, retry, limiter, queue, null, new HeldLog(log));
+        }
+
+        /** Held updates only logged (no held queue). */
+        public Parts(RelayConfig config, SecretSource source, Transport transport, URI apiUrl, Clock clock,
+                     EventLog log, RetryPolicy retry, RateLimiter limiter, UpdateQueue queue, StateStore state) {
+            this(config, source, transport, apiUrl, clock, log, retry, limiter, queue, state, new HeldLog(log));
+        }
+
+        public Parts withHeld(HeldQueue held) {
+            return new Parts(config, source, transport, apiUrl, clock, log, retry, limiter, queue, state, held);
+        }
 
         public Relay relay() {
-            return relay(new CachedSecrets(source, clock, SECRET_TTL));
+            return relay(new CachedSecrets(source, clock, SECRET_TTL, m -> log.note("WARN", m)));
         }
 
         /** @param secrets the cache over {@link #source()}, when the caller already holds it */
         public Relay relay(CachedSecrets secrets) {
             ChartMogulClient client = new ChartMogulClient(apiUrl, apiKeys(secrets), transport, retry,
                     ChartMogulClient.Sleeper.REAL, limiter);
-            CustomerResolver resolver = new CustomerResolver(client, clock, CUSTOMER_TTL);
-            return new Relay(config, secrets, new Delivery(resolver, client, new AppliedMemory()), client, queue, clock,
+            StateStore store = state == null ? new MemoryStore() : state;
+            CustomerResolver resolver = new CustomerResolver(client, store, clock, CUSTOMER_TTL,
+                    AppliedState.Sleeper.REAL);
+            AppliedState applied = new AppliedState(store, clock, settleTime(retry), AppliedState.Sleeper.REAL);
+            return new Relay(config, secrets, new Delivery(resolver, client, applied), client, queue, held, clock,
                     log.with(CustomerPseudonyms.of(secrets::get)));
         }
+    }
+
+    /** RELAY_HELD_QUEUE_URL's queue; unset, held updates are logged only. */
+    public static HeldQueue heldQueue(Map<String, String> env, EventLog log) {
+        String url = env.get("RELAY_HELD_QUEUE_URL");
+        return url == null || url.isBlank() ? new HeldLog(log)
+                : new SqsHeldQueue(SqsUpdateQueue.defaultClient(), url.trim(), Clock.systemUTC());
     }
 
     /** CHARTMOGUL_SECRET_ID (Secrets Manager), else RELAY_SECRETS; neither is a configuration error. */
@@ -127,6 +170,50 @@ public final class Wiring {
         return new Parts(config, source, transportFor(endpoint), endpoint, Clock.systemUTC(),
                 new EventLog(new PrintStream(OutputStream.nullOutputStream())), once, RateLimiter.unlimited(), null)
                 .relay();
+    }
+
+    /**
+     * How long after its last try an unanswered ChartMogul write may still land: the client gives up on a call after
+     * {@link RetryPolicy#perCall()}, and ChartMogul is given as long again, at least 2 s, to finish what it received.
+     */
+    public static Duration settleTime(RetryPolicy retry) {
+        Duration perCall = retry.perCall();
+        return perCall.plus(perCall.compareTo(Duration.ofSeconds(2)) > 0 ? perCall : Duration.ofSeconds(2));
+    }
+
+    /**
+     * RELAY_STATE_TABLE: the DynamoDB table of applied state, its client built on first use (once per container);
+     * unset, null: state stays in each relay's memory and no DynamoDB client is ever built.
+     */
+    public static StateStore stateStore(Map<String, String> env) {
+        String table = env.get("RELAY_STATE_TABLE");
+        if (table == null || table.isBlank()) {
+            return null;
+        }
+        return new DynamoDbStore(() -> dynamoDb(env), table.trim());
+    }
+
+    /**
+     * The SDK client on the URL-connection HTTP client. AWS_ENDPOINT_URL_DYNAMODB, which the SDK reads from the
+     * process environment itself, is taken from the map too, so a relay built from a map (tests, local runs) reaches
+     * the endpoint it names. Each call's time is bounded per request by the delivery's deadline (DynamoDbStore).
+     */
+    static DynamoDbClient dynamoDb(Map<String, String> env) {
+        DynamoDbClientBuilder b = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(1)).socketTimeout(Duration.ofSeconds(2)).build());
+        String endpoint = env.get("AWS_ENDPOINT_URL_DYNAMODB");
+        if (endpoint != null && !endpoint.isBlank()) {
+            b.endpointOverride(URI.create(endpoint.trim()));
+        }
+        Region region = region(env);
+        if (region != null) {
+            b.region(region);
+        }
+        AwsCredentialsProvider credentials = credentials(env);
+        if (credentials != null) {
+            b.credentialsProvider(credentials);
+        }
+        return b.build();
     }
 
     /** AWS_REGION, which Lambda always sets; null leaves the SDK's region chain to find one (local runs). */
@@ -194,6 +281,16 @@ public final class Wiring {
             @Override
             public String refreshed() {
                 return require(secrets.refresh());
+            }
+
+            @Override
+            public String current(Deadline deadline) {
+                return require(secrets.get(deadline));
+            }
+
+            @Override
+            public String refreshed(Deadline deadline) {
+                return require(secrets.refresh(deadline));
             }
 
             private String require(RelaySecrets s) {

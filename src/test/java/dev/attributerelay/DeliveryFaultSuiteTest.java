@@ -8,15 +8,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.attributerelay.chartmogul.RateLimiter;
 import dev.attributerelay.chartmogul.RetryPolicy;
 import dev.attributerelay.lambda.ApiGatewayHandler;
+import dev.attributerelay.mapping.ConfigLoader;
 import dev.attributerelay.queue.DeadLetterReplay;
 import dev.attributerelay.queue.UpdateCodec;
-import dev.attributerelay.testing.FakeChartMogul;
+import dev.attributerelay.secrets.LocalSecretSource;
 import dev.attributerelay.testing.FakeChartMogul.Fault;
+import dev.attributerelay.testing.FakeChartMogul;
+import dev.attributerelay.testing.LocalDynamo;
 import dev.attributerelay.testing.LocalSqs;
 import dev.attributerelay.testing.MovableClock;
 import dev.attributerelay.testing.QueueHarness;
-import dev.attributerelay.testing.RelayHarness;
 import dev.attributerelay.testing.RelayHarness.Reply;
+import dev.attributerelay.testing.RelayHarness;
 import dev.attributerelay.testing.SqsPoller;
 import dev.attributerelay.testing.TestContext;
 import java.io.ByteArrayInputStream;
@@ -128,7 +131,9 @@ class DeliveryFaultSuiteTest {
             cm.acceptKey(QueueHarness.API_KEY);
             Deque<Fault> pending = new ConcurrentLinkedDeque<>();
             cm.faults(r -> pending.poll());
-            Map<Integer, Instant> appliedUpTo = new HashMap<>();
+            // the newest event of each customer that may have written: applied, or answered 503 after a write
+            // whose answer never came (applied state counts that write as in doubt, so older events stay stale)
+            Map<Integer, Instant> mayHaveWritten = new HashMap<>();
 
             List<Event> outstanding = new ArrayList<>();
             for (Event e : events) {
@@ -147,10 +152,10 @@ class DeliveryFaultSuiteTest {
                 long t = System.nanoTime();
                 Reply r = deliver(h, clock, e, pending, kind.equals(SLOW));
                 took.merge(kind, (System.nanoTime() - t) / 1_000_000, Long::sum);
+                mayHaveWritten.merge(e.customer(), e.created(), (a, b) -> a.isAfter(b) ? a : b);
                 if (isApplied(r)) {
                     appliedFirst++;
                     assertHolds(cm, e);
-                    appliedUpTo.put(e.customer(), e.created());
                 } else if (is503(r)) {
                     answered503++;
                     outstanding.add(e);
@@ -167,13 +172,14 @@ class DeliveryFaultSuiteTest {
                     String kind = inject(rnd, pending, h, clock);
                     injected.merge(kind, 1, Integer::sum);
                     Reply r = deliver(h, clock, e, pending, kind.equals(SLOW));
+                    mayHaveWritten.merge(e.customer(), e.created(), (a, b) -> a.isAfter(b) ? a : b);
                     if (isApplied(r)) {
                         finallyApplied++;
                         assertHolds(cm, e);
-                        appliedUpTo.merge(e.customer(), e.created(), (a, b) -> a.isAfter(b) ? a : b);
                     } else if (r.status() == 200 && r.body().get("status").asText().equals("ignored")) {
                         assertThat(r.body().get("message").asText()).as(r.toString()).startsWith("stale");
-                        assertThat(appliedUpTo.get(e.customer())).as("a newer event was applied").isAfter(e.created());
+                        assertThat(mayHaveWritten.get(e.customer())).as("a newer event was delivered")
+                                .isAfter(e.created());
                         superseded++;
                     } else if (is503(r)) {
                         still.add(e);
@@ -199,6 +205,111 @@ class DeliveryFaultSuiteTest {
                     cm.requests().size());
             System.out.println("  milliseconds by fault " + took);
         }
+    }
+
+    /**
+     * Two containers on one applied-state table (dynalite): container A takes every event first while ChartMogul
+     * fails in the ways above; what it answered 503 is redelivered, later, to container B, so older events reach a
+     * second container after newer ones were applied by the first. B must drop each such event as stale, and
+     * ChartMogul must end at every customer's newest value.
+     */
+    @Test
+    void directModeAnOlderEventReachesASecondContainerLate() throws Exception {
+        Random rnd = new Random(SEED + 2);
+        List<Event> events = events(rnd).subList(0, 80);
+        LocalDynamo dynamo = LocalDynamo.shared();
+        Map<String, String> env = dynamo.env(dynamo.createStateTable());
+        int superseded = 0;
+        int answered503 = 0;
+        int rounds = 0;
+        try (FakeChartMogul cm = chartMogul()) {
+            cm.acceptKey(QueueHarness.API_KEY);
+            Deque<Fault> pending = new ConcurrentLinkedDeque<>();
+            cm.faults(r -> pending.poll());
+            Relay a = container(cm, env);
+            Relay b = container(cm, env);
+            Map<Integer, Instant> delivered = new HashMap<>();
+            List<Event> outstanding = new ArrayList<>();
+            for (Event e : events) {
+                boolean slow = chartMogulFault(rnd, pending);
+                Reply r = deliver(a, cm, e, pending, slow);
+                delivered.merge(e.customer(), e.created(), (x, y) -> x.isAfter(y) ? x : y);
+                if (is503(r)) {
+                    answered503++;
+                    outstanding.add(e);
+                } else {
+                    assertThat(isApplied(r)).as(r.toString()).isTrue();
+                }
+            }
+            while (!outstanding.isEmpty() && rounds < 30) {
+                rounds++;
+                Thread.sleep(1_000); // senders back off before redelivering
+                List<Event> still = new ArrayList<>();
+                for (Event e : outstanding) {
+                    Reply r = deliver(b, cm, e, pending, chartMogulFault(rnd, pending));
+                    if (r.status() == 200 && r.body().path("status").asText().equals("ignored")) {
+                        assertThat(r.body().path("message").asText()).as(r.toString()).startsWith("stale");
+                        assertThat(delivered.get(e.customer())).isAfter(e.created());
+                        superseded++;
+                    } else if (is503(r)) {
+                        still.add(e);
+                    } else {
+                        assertThat(isApplied(r)).as(r.toString()).isTrue();
+                    }
+                }
+                outstanding = still;
+            }
+            assertThat(outstanding).as("redelivery converges").isEmpty();
+            assertThat(superseded).as("older events did reach the second container late").isPositive();
+            assertFinalStateIsNewest(cm, events);
+            System.out.printf("fault suite, two containers on one table: %d events, %d answered 503 by the first,"
+                    + " %d stale at the second, %d rounds%n", events.size(), answered503, superseded, rounds);
+        }
+    }
+
+    private static Relay container(FakeChartMogul cm, Map<String, String> env) {
+        return new Wiring.Parts(ConfigLoader.parse("relay.yaml", QueueHarness.CONFIG),
+                new LocalSecretSource(secret(QueueHarness.API_KEY), "test"), Wiring.transportFor(cm.url()), cm.url(),
+                java.time.Clock.systemUTC(), new EventLog(new PrintStream(new ByteArrayOutputStream())),
+                RelayHarness.fastRetries(), RateLimiter.unlimited(), null, Wiring.stateStore(env)).relay();
+    }
+
+    /** A ChartMogul fault for the next delivery, or none; true when it is an answer slower than the deadline. */
+    private static boolean chartMogulFault(Random rnd, Deque<Fault> pending) {
+        int roll = rnd.nextInt(100);
+        if (roll < 40) {
+            return false;
+        }
+        if (roll < 60) {
+            for (int i = 0; i < 6; i++) {
+                pending.add(Fault.answer(429, "{\"code\":429,\"message\":\"Too Many Requests\"}", Map.of()));
+            }
+        } else if (roll < 80) {
+            for (int i = 0; i < 3; i++) {
+                pending.add(Fault.answer(503, "", Map.of()));
+            }
+        } else if (roll < 90) {
+            pending.add(Fault.dropConnection());
+            pending.add(Fault.dropConnection());
+        } else {
+            pending.add(Fault.delay(SLOW_MS));
+            return true;
+        }
+        return false;
+    }
+
+    private static Reply deliver(Relay relay, FakeChartMogul cm, Event e, Deque<Fault> pending, boolean slow)
+            throws IOException {
+        String event = QueueHarness.webhook(e.id(), e.created(), e.externalId(), e.plan(), e.seats());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new ApiGatewayHandler(relay, java.time.Clock.systemUTC()).handleRequest(
+                new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, new TestContext(DIRECT_BUDGET_MS));
+        Reply r = new Reply(JSON.readTree(out.toByteArray()));
+        if (slow || r.status() == 503) {
+            SqsPoller.await(() -> cm.inFlight() == 0, Duration.ofSeconds(5));
+        }
+        pending.clear();
+        return r;
     }
 
     /** Picks this delivery's fault; ChartMogul faults apply to its next requests, lookups and writes alike. */

@@ -31,7 +31,7 @@ class OperationsTemplateTest {
 
     @BeforeAll
     static void load() throws IOException {
-        template = (ObjectNode) SamTemplateTest.CloudFormationYaml.read(Files.readString(Path.of("template.yaml")));
+        template = (ObjectNode) dev.attributerelay.testing.CloudFormationYaml.read(Files.readString(Path.of("template.yaml")));
     }
 
     @Test

@@ -43,7 +43,8 @@ class SamTranslationTest {
                 st.path("Resource").forEach(r -> sqsResources.add(r.toString()));
             }
         }
-        assertThat(sqsResources).containsExactly("{\"Fn::GetAtt\":[\"UpdateQueue\",\"Arn\"]}");
+        assertThat(sqsResources).containsExactlyInAnyOrder("{\"Fn::GetAtt\":[\"UpdateQueue\",\"Arn\"]}",
+                "{\"Fn::GetAtt\":[\"HeldQueue\",\"Arn\"]}");
     }
 
     @Test

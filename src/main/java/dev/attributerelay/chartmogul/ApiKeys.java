@@ -8,4 +8,14 @@ public interface ApiKeys {
 
     /** Re-reads the key past any cache, after ChartMogul rejected the current one. */
     String refreshed();
+
+    /** {@link #current()}, waiting no longer than the deadline. */
+    default String current(Deadline deadline) {
+        return current();
+    }
+
+    /** {@link #refreshed()}, waiting no longer than the deadline. */
+    default String refreshed(Deadline deadline) {
+        return refreshed();
+    }
 }

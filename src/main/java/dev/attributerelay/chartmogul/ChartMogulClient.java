@@ -132,7 +132,7 @@ public final class ChartMogulClient {
 
     private Transport.Response call(String method, String pathAndQuery, String body, Deadline deadline) {
         URI uri = URI.create(base + pathAndQuery);
-        String key = keys.current();
+        String key = keys.current(deadline);
         boolean keyRefreshed = false;
         boolean serverErrorRetried = false;
         int attempt = 0;
@@ -171,7 +171,7 @@ public final class ChartMogulClient {
                 if (status == 401 && !keyRefreshed) {
                     // the key may have been rotated since it was cached: read it again, once
                     keyRefreshed = true;
-                    key = keys.refreshed();
+                    key = keys.refreshed(deadline);
                     attempt--;
                     continue;
                 }

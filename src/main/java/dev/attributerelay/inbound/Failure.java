@@ -7,7 +7,6 @@ public enum Failure {
     UNKNOWN_INTEGRATION(404, "unknown_integration"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed"),
     PAYLOAD_TOO_LARGE(413, "payload_too_large"),
-    UNPROCESSABLE(422, "unprocessable"),
     UNAVAILABLE(503, "unavailable");
 
     private final int status;

@@ -21,6 +21,11 @@ public record HttpReply(int status, Map<String, String> headers, String body) {
         } else if (outcome instanceof Outcome.Ignored i) {
             body.put("status", "ignored");
             body.put("message", i.message());
+        } else if (outcome instanceof Outcome.Held h) {
+            body.put("status", "held");
+            body.put("message", h.message());
+            body.put("held", h.held());
+            body.put("updates", h.applied());
         } else if (outcome instanceof Outcome.Queued q) {
             body.put("status", "queued");
             body.put("message", q.updates() == 1 ? "1 update queued" : q.updates() + " updates queued");

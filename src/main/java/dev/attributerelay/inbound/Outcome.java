@@ -1,5 +1,7 @@
 package dev.attributerelay.inbound;
 
+import dev.attributerelay.DeliveryResult;
+import java.util.ArrayList;
 import java.util.List;
 
 /** What handling one inbound event came to. Each variant earns exactly one HTTP answer. */
@@ -28,7 +30,19 @@ public sealed interface Outcome {
         public String label() { return "queued"; }
     }
 
-    /** Refused for a reason a retry will not fix: 400, 401, 404, 405, 413 or 422. */
+    /**
+     * Some updates held (with their reasons, on the held queue), the rest applied: 200, so the sender does not
+     * retry what a retry cannot change.
+     *
+     * @param held    held updates (one with some attributes held counts once)
+     * @param applied updates applied beside them
+     */
+    record Held(int held, int applied, String message) implements Outcome {
+        public int status() { return 200; }
+        public String label() { return "held"; }
+    }
+
+    /** Refused before any update was made of it: 400, 401, 404, 405 or 413. */
     record Rejected(Failure failure, String message) implements Outcome {
         public Rejected {
             if (failure == Failure.UNAVAILABLE) {
@@ -36,7 +50,7 @@ public sealed interface Outcome {
             }
         }
         public int status() { return failure.status(); }
-        public String label() { return failure == Failure.UNPROCESSABLE ? "unprocessable" : "rejected"; }
+        public String label() { return "rejected"; }
     }
 
     /**
@@ -56,12 +70,40 @@ public sealed interface Outcome {
         public String label() { return "unavailable"; }
     }
 
-    /** Severity for batches: a batch answers with its worst item (503 over 422 over 200). */
+    /** The HTTP answer one delivery earns; the only place a {@link DeliveryResult} becomes one. */
+    static Outcome of(DeliveryResult r) {
+        if (r instanceof DeliveryResult.Applied a) {
+            return new Applied(a.updates(), a.updates() == 1 ? "1 update applied" : a.updates() + " updates applied");
+        }
+        if (r instanceof DeliveryResult.Unchanged u) {
+            return new Ignored(u.message());
+        }
+        if (r instanceof DeliveryResult.Stale s) {
+            return new Ignored(s.message());
+        }
+        if (r instanceof DeliveryResult.Skipped s) {
+            return new Ignored(s.message());
+        }
+        if (r instanceof DeliveryResult.Held h) {
+            return held(h.hold().message());
+        }
+        if (r instanceof DeliveryResult.RetryLater l) {
+            return new Unavailable(l.reason(), l.afterSeconds(), l.detail());
+        }
+        throw new AssertionError(r);
+    }
+
+    /** One held update. */
+    static Held held(String reason) {
+        return new Held(1, 0, "1 update held: " + reason);
+    }
+
+    /** Severity for batches: a batch answers with its worst item (503 over held over applied). */
     static int severity(Outcome o) {
-        if (o instanceof Unavailable) {
+        if (o instanceof Unavailable || o instanceof Rejected) {
             return 3;
         }
-        if (o instanceof Rejected) {
+        if (o instanceof Held) {
             return 2;
         }
         if (o instanceof Applied || o instanceof Queued) {
@@ -78,6 +120,8 @@ public sealed interface Outcome {
         Outcome worst = items.get(0);
         int applied = 0;
         int queued = 0;
+        int held = 0;
+        List<String> reasons = new ArrayList<>();
         for (Outcome o : items) {
             if (severity(o) > severity(worst)) {
                 worst = o;
@@ -86,7 +130,18 @@ public sealed interface Outcome {
                 applied += a.updates();
             } else if (o instanceof Queued q) {
                 queued += q.updates();
+            } else if (o instanceof Held h) {
+                held += h.held();
+                applied += h.applied();
+                reasons.add(h.message().replaceFirst("^\\d+ updates? held: ", ""));
             }
+        }
+        if (worst instanceof Held) {
+            String done = applied > 0 ? (applied == 1 ? "1 update applied; " : applied + " updates applied; ")
+                    : queued > 0 ? (queued == 1 ? "1 update queued; " : queued + " updates queued; ") : "";
+            return new Held(held, applied, done + (held == 1 ? "1 update held: " : held + " updates held: ")
+                    + String.join("; ", reasons.subList(0, Math.min(reasons.size(), 5)))
+                    + (reasons.size() > 5 ? "; and " + (reasons.size() - 5) + " more" : ""));
         }
         if (worst instanceof Applied) {
             return new Applied(applied, applied == 1 ? "1 update applied" : applied + " updates applied");

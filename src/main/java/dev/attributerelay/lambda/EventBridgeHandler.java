@@ -91,22 +91,28 @@ public final class EventBridgeHandler implements RequestStreamHandler {
             relay.logUnowned(source, id, Invocation.requestId(context));
             return new Outcome.Ignored("no integration owns source " + source);
         }
-        Map<String, Object> detail = (Map<String, Object>) event.get("detail");
-        Headers headers = Headers.empty();
-        Object payload = detail;
+        Delivered d = delivered((Map<String, Object>) event.get("detail"));
+        return relay.handleEvent(integration, d.payload(), d.headers(), id, time(event.get("time")),
+                Invocation.deadline(context, clock), Invocation.requestId(context));
+    }
+
+    /** What the rules see of an event's detail: the payload and, for a wrapped webhook, its headers. */
+    public record Delivered(Object payload, Headers headers) {
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Delivered delivered(Map<String, Object> detail) {
         if (detail.get("payload") instanceof Map && detail.get("metadata") instanceof Map) {
             // Shopify's partner events wrap the webhook: the body under payload, its HTTP headers under metadata
-            payload = detail.get("payload");
             Headers.Builder b = Headers.builder();
             ((Map<String, Object>) detail.get("metadata")).forEach((k, v) -> {
                 if (v instanceof String s) {
                     b.add(k, s);
                 }
             });
-            headers = b.build();
+            return new Delivered(detail.get("payload"), b.build());
         }
-        return relay.handleEvent(integration, payload, headers, id, time(event.get("time")),
-                Invocation.deadline(context, clock), Invocation.requestId(context));
+        return new Delivered(detail, Headers.empty());
     }
 
     private Instant time(Object t) {

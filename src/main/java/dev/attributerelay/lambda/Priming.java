@@ -159,7 +159,8 @@ public final class Priming implements Resource {
             }
             out.put(name, new Integration(i.name(), i.source(), i.verify(),
                     i.verifier() == null ? null : new Accepting(i.verifier()), i.eventbridgeSource(),
-                    i.createMissingAttributes(), i.onUnknownCustomer(), i.maxBodyBytes(), i.event(), rules));
+                    i.createMissingAttributes(), i.onUnknownCustomer(), i.maxBodyBytes(), i.respondWithin(), i.event(),
+                    rules, i.skipUnchanged()));
         });
         return new RelayConfig(config.file(), out);
     }

@@ -44,7 +44,7 @@ public final class QueueWorkerHandler implements RequestStreamHandler {
         QueueWorker.Visibility visibility = queueUrl == null || queueUrl.isBlank()
                 ? QueueWorker.Visibility.NONE
                 : new SqsVisibility(SqsUpdateQueue.defaultClient(), queueUrl);
-        return new QueueWorker(relay.config(), relay.delivery(), relay.client(), visibility, relay.log(),
+        return new QueueWorker(relay.config(), relay.delivery(), relay.client(), visibility, relay.held(), relay.log(),
                 Clock.systemUTC());
     }
 

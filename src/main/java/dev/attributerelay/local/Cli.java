@@ -10,9 +10,12 @@ import dev.attributerelay.chartmogul.Transport;
 import dev.attributerelay.lambda.ApiEvents;
 import dev.attributerelay.lambda.ApiGatewayHandler;
 import dev.attributerelay.lambda.EventBridgeHandler;
+import dev.attributerelay.inbound.Inbound;
 import dev.attributerelay.inbound.Outcome;
+import dev.attributerelay.inbound.Payloads;
 import dev.attributerelay.mapping.ConfigException;
 import dev.attributerelay.mapping.ConfigLoader;
+import dev.attributerelay.mapping.Explanation;
 import dev.attributerelay.mapping.Integration;
 import dev.attributerelay.verify.SignRequest;
 import dev.attributerelay.verify.Signed;
@@ -50,27 +53,37 @@ public final class Cli {
     private static final String USAGE = String.join("\n",
             "usage: java -jar attribute-relay.jar <command> [options]",
             "",
-            "  invoke <event.json> [--dry-run] [--secrets <file>] [--config <relay.yaml>] [--clock event|now]",
+            "  invoke <event.json> [--dry-run] [--explain] [--secrets <file>] [--config <relay.yaml>] [--clock event|now]",
             "      run the handler on an API Gateway, Function URL or EventBridge event file and print the answer;",
             "      with --dry-run, or when the secrets hold no chartmogul_api_key, print the ChartMogul requests",
             "      instead of sending them. --clock event (the default) verifies signatures as of the moment the",
             "      event says API Gateway received it, so a recorded sample keeps verifying; --clock now uses the",
-            "      real time, as a deployed function does.",
-            "  serve [--port 3000] [--host-any] [--dry-run] [--secrets <file>] [--config <relay.yaml>]",
+            "      real time, as a deployed function does. --explain first shows, per rule, whether `when` matched,",
+            "      each attribute's value or why it is null, and the customer reference.",
+            "  serve [--port 3000] [--host-any] [--dry-run] [--explain] [--secrets <file>] [--config <relay.yaml>]",
             "      a local HTTP server feeding the same handler: POST http://localhost:3000/webhooks/<integration>",
             "      (for example: stripe listen --forward-to localhost:3000/webhooks/stripe); loopback only unless",
             "      --host-any",
-            "  sign <integration> <body-file> [--secrets <file>] [--config <relay.yaml>] [--url <url>] [--header 'N: v'] [--event]",
+            "  sign <integration> <body-file> [--secrets <file>] [--config <relay.yaml>] [--url <url>] [--header 'N: v'] [--event | --curl]",
             "      print the headers the integration's provider would send with this body, signed with the secret",
-            "      relay.yaml names (for curl, or a local test); --event prints a whole HTTP API event instead, for",
-            "      invoke and sam local invoke -e",
-            "  check-config [relay.yaml]",
-            "      validate a configuration (the bundled one by default); exit 0 when it loads",
+            "      relay.yaml names; --curl prints a ready curl command line (against serve by default, --url",
+            "      elsewhere); --event prints a whole HTTP API event instead, for invoke and sam local invoke -e",
+            "  check-config [relay.yaml] [--secrets <file>]",
+            "      validate a configuration (RELAY_CONFIG's, else the bundled one) and list every problem; with",
+            "      --secrets, RELAY_SECRETS or CHARTMOGUL_SECRET_ID, also check that every secret key it names exists",
+            "      (values are never printed). Exit 0 when it loads (warnings about placeholders left in place",
+            "      included), 78 when it does not",
+            "  replay --from <held-queue-url> [--to <queue-url>] [--max N] [--dry-run] [--secrets <file>]",
+            "      send held updates again once their cause is fixed: through ChartMogul with the API key",
+            "      from --secrets, RELAY_SECRETS or CHARTMOGUL_SECRET_ID, or with --to onto the update queue; what is",
+            "      still held goes back with its new reason. --dry-run lists them with their reasons. Exit 1 when",
+            "      some went back held or failed.",
             "  replay --from <dead-letter-queue-url> --to <queue-url> [--max N] [--dry-run]",
             "      queued mode: move dead-letter messages back to the update queue once the cause is fixed (same",
             "      body and message group, a fresh deduplication id; deleted from the dead-letter queue only after",
             "      the send succeeded). --dry-run lists them and moves nothing. AWS credentials, region and endpoint",
             "      (AWS_ENDPOINT_URL_SQS) come from the SDK's usual environment.",
+            HistoryCommand.USAGE,
             HashCommand.USAGE,
             "",
             "environment: RELAY_CONFIG, RELAY_SECRETS, CHARTMOGUL_SECRET_ID, CHARTMOGUL_API_URL (see README)");
@@ -96,9 +109,11 @@ public final class Cli {
                 case "sign":
                     return sign(Options.parse(args, 1), env, out, err);
                 case "check-config":
-                    return checkConfig(args.length > 1 ? args[1] : null, env, out, err);
+                    return checkConfig(Options.parse(args, 1), env, out, err);
                 case "replay":
-                    return replay(Options.parse(args, 1), out, err);
+                    return replay(Options.parse(args, 1), env, out, err);
+                case "history":
+                    return HistoryCommand.run(args, env, out, err);
                 case "hash":
                     return HashCommand.run(args, env, out, err);
                 default:
@@ -139,6 +154,13 @@ public final class Cli {
             out.println("# dry run: the requests below are printed, not sent"
                     + (o.dryRun ? "" : " (no chartmogul_api_key in the secrets)"));
             out.println();
+        }
+        if (o.explain) {
+            if (api) {
+                explain(config, root, out);
+            } else {
+                explainEventBridge(config, root, out);
+            }
         }
         URI apiUrl = Wiring.apiUrl(env);
         Relay relay = Wiring.relay(config, secrets, transport, apiUrl, clock, new EventLog(err), RetryPolicy.standard());
@@ -191,7 +213,8 @@ public final class Cli {
         Transport transport = dryRun ? new DryRunTransport(out) : Wiring.transportFor(Wiring.apiUrl(env));
         Relay relay = Wiring.relay(config, secrets, transport, Wiring.apiUrl(env), clock, new EventLog(err),
                 RetryPolicy.standard());
-        LocalServer server = new LocalServer(o.port, o.hostAny, new ApiGatewayHandler(relay, clock), clock);
+        LocalServer server = new LocalServer(o.port, o.hostAny, new ApiGatewayHandler(relay, clock), clock,
+                o.explain ? event -> explain(config, event, out) : null);
         server.start();
         return server;
     }
@@ -226,7 +249,12 @@ public final class Cli {
         headers.put("Content-Type", looksLikeJson(body) ? "application/json" : "application/x-www-form-urlencoded");
         headers.putAll(o.headers);
         headers.putAll(signed.headers());
-        if (o.event) {
+        if (o.event && o.curl) {
+            throw new UsageException("sign takes --event or --curl, not both");
+        }
+        if (o.curl) {
+            out.println(Curl.command(signed.url(), headers, o.positional.get(1)));
+        } else if (o.event) {
             URI u = URI.create(signed.url());
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Json.MAPPER.readTree(
                     HttpApiEvent.of("POST", u.getRawPath(), u.getRawQuery(), headers, body,
@@ -236,6 +264,37 @@ public final class Cli {
             headers.forEach((k, v) -> out.println(k + ": " + v));
         }
         return 0;
+    }
+
+    /** Prints why an API event maps as it does; a request it cannot read is said so, never thrown. */
+    static void explain(RelayConfig config, JsonNode apiEvent, PrintStream out) {
+        try {
+            Inbound in = ApiEvents.toInbound(apiEvent, Instant.now());
+            Integration integration = in.integration() == null ? null : config.integration(in.integration());
+            if (integration == null) {
+                out.println("# explain: no integration '" + in.integration() + "' in " + config.file());
+                return;
+            }
+            Object payload = Payloads.parse(in.body(), in.headers().first("Content-Type"));
+            Explanation.of(integration, payload, in.headers()).forEach(out::println);
+        } catch (ApiEvents.BadEvent | Payloads.BadPayload e) {
+            out.println("# explain: the request cannot be read: " + e.getMessage());
+        }
+        out.println();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void explainEventBridge(RelayConfig config, JsonNode event, PrintStream out) {
+        String source = event.path("source").asText(null);
+        Integration integration = config.forEventBridgeSource(source);
+        if (integration == null || !event.path("detail").isObject()) {
+            out.println("# explain: no integration's eventbridge_source matches source " + source);
+        } else {
+            EventBridgeHandler.Delivered d = EventBridgeHandler.delivered(
+                    Json.MAPPER.convertValue(event.get("detail"), Map.class));
+            Explanation.of(integration, d.payload(), d.headers()).forEach(out::println);
+        }
+        out.println();
     }
 
     private static boolean looksLikeJson(byte[] body) {
@@ -250,7 +309,10 @@ public final class Cli {
         return false;
     }
 
-    static int replay(Options o, PrintStream out, PrintStream err) {
+    static int replay(Options o, Map<String, String> env, PrintStream out, PrintStream err) throws IOException {
+        if (o.from != null && o.positional.isEmpty() && HeldReplayCommand.isHeldQueue(o.from)) {
+            return HeldReplayCommand.run(o, secrets(o, env), env, out, err);
+        }
         if (o.from == null || o.to == null || !o.positional.isEmpty()) {
             throw new UsageException("replay takes --from <dead-letter-queue-url> and --to <queue-url>");
         }
@@ -266,12 +328,45 @@ public final class Cli {
         }
     }
 
-    static int checkConfig(String file, Map<String, String> env, PrintStream out, PrintStream err) {
-        RelayConfig config = file != null ? ConfigLoader.load(Path.of(file)) : ConfigLoader.fromEnvironment(env);
+    static int checkConfig(Options o, Map<String, String> env, PrintStream out, PrintStream err) throws IOException {
+        if (o.positional.size() > 1 || o.dryRun || o.url != null || o.event || o.curl || o.explain || !o.headers.isEmpty()
+                || o.from != null || o.to != null) {
+            throw new UsageException("check-config takes one relay.yaml and --secrets <file> (or --config <relay.yaml>)");
+        }
+        String file = !o.positional.isEmpty() ? o.positional.get(0) : o.config;
+        RelayConfig config;
+        try {
+            config = file != null ? ConfigLoader.load(Path.of(file)) : ConfigLoader.fromEnvironment(env);
+        } catch (ConfigException e) {
+            List<String> problems = e.problems();
+            problems.forEach(err::println);
+            err.println(problems.size() == 1 ? "1 problem" : problems.size() + " problems");
+            return 78;
+        }
         config.integrations().values().forEach(i -> out.println(config.file() + ": integration '" + i.name() + "': "
                 + (i.verify() == null ? "EventBridge only" : "scheme " + i.verify().scheme()
                 + (i.verify().secretName() == null ? "" : ", secret key '" + i.verify().secretName() + "'"))
                 + ", " + i.rules().size() + (i.rules().size() == 1 ? " rule" : " rules")));
+        for (String warning : ConfigCheck.placeholders(config)) {
+            err.println("warning: " + warning);
+        }
+        boolean haveSecrets = o.secrets != null || env.get("CHARTMOGUL_SECRET_ID") != null || env.get("RELAY_SECRETS") != null;
+        if (haveSecrets) {
+            SecretSource source = secrets(o, env);
+            List<String> missing;
+            try {
+                missing = ConfigCheck.missingSecrets(config, RelaySecrets.parse(source.read(), source.describe()));
+            } catch (SecretsUnavailableException e) {
+                err.println("cannot read the secrets " + source.describe() + ": " + e.getMessage());
+                return 69;
+            }
+            if (!missing.isEmpty()) {
+                missing.forEach(m -> err.println(config.file() + ": " + m));
+                err.println(missing.size() == 1 ? "1 problem" : missing.size() + " problems");
+                return 78;
+            }
+            out.println("secrets " + source.describe() + ": every key relay.yaml names is there");
+        }
         out.println("ok");
         return 0;
     }
@@ -338,6 +433,8 @@ public final class Cli {
         String clock = "event";
         String url;
         boolean event;
+        boolean curl;
+        boolean explain;
         final Map<String, String> headers = new java.util.LinkedHashMap<>();
         int port = 3000;
         boolean hostAny;
@@ -379,6 +476,12 @@ public final class Cli {
                         break;
                     case "--event":
                         o.event = true;
+                        break;
+                    case "--explain":
+                        o.explain = true;
+                        break;
+                    case "--curl":
+                        o.curl = true;
                         break;
                     case "--host-any":
                         o.hostAny = true;

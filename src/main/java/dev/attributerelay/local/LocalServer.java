@@ -33,10 +33,18 @@ final class LocalServer {
     private final HttpServer server;
     private final ApiGatewayHandler handler;
     private final Clock clock;
+    /** Sees each request's API event before the handler does ({@code --explain}); null: nothing extra per request. */
+    private final java.util.function.Consumer<JsonNode> beforeEach;
 
     LocalServer(int port, boolean anyInterface, ApiGatewayHandler handler, Clock clock) throws IOException {
+        this(port, anyInterface, handler, clock, null);
+    }
+
+    LocalServer(int port, boolean anyInterface, ApiGatewayHandler handler, Clock clock,
+                java.util.function.Consumer<JsonNode> beforeEach) throws IOException {
         this.handler = handler;
         this.clock = clock;
+        this.beforeEach = beforeEach;
         InetAddress address = anyInterface ? null : InetAddress.getLoopbackAddress();
         this.server = HttpServer.create(address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port), 0);
         server.createContext("/", this::handle);
@@ -69,7 +77,11 @@ final class LocalServer {
                 return;
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event(ex, body).getBytes(StandardCharsets.UTF_8)), out,
+            String event = event(ex, body);
+            if (beforeEach != null) {
+                beforeEach.accept(Json.MAPPER.readTree(event));
+            }
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out,
                     new LocalContext(29_000));
             JsonNode reply = Json.MAPPER.readTree(out.toByteArray());
             Map<String, String> headers = new java.util.LinkedHashMap<>();

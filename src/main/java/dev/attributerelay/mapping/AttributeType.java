@@ -2,6 +2,7 @@ package dev.attributerelay.mapping;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.MathContext;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -21,6 +22,10 @@ public enum AttributeType {
                 throw new CoercionException("is a number too large to write out in full");
             }
             String s = v instanceof BigDecimal d ? d.toPlainString() : v.toString();
+            String invalid = invalidUnicode(s);
+            if (invalid != null) {
+                throw new CoercionException("is text that is not valid Unicode (" + invalid + ")");
+            }
             if (s.codePointCount(0, s.length()) > MAX_STRING) {
                 throw new CoercionException("is longer than ChartMogul's " + MAX_STRING + " characters");
             }
@@ -41,7 +46,21 @@ public enum AttributeType {
     Decimal {
         @Override
         Object coerceScalar(Object v) {
-            return decimalOf(v, "a decimal number");
+            BigDecimal d;
+            if (v instanceof Double || v instanceof Float) {
+                // a binary fraction is inexact anyway (0.1 + 0.2 = 0.30000000000000004): keep what a double means
+                d = decimalOf(v, "a decimal number").round(new MathContext(MAX_DECIMAL_DIGITS)).stripTrailingZeros();
+            } else {
+                d = decimalOf(v, "a decimal number");
+            }
+            if (d.scale() < 0) {
+                d = d.setScale(0); // 1E+3 goes on the wire as 1000, and must read back as the same value
+            }
+            if (d.stripTrailingZeros().precision() > MAX_DECIMAL_DIGITS || d.precision() - d.scale() > MAX_DECIMAL_DIGITS) {
+                throw new CoercionException("is a decimal number with more than the " + MAX_DECIMAL_DIGITS
+                        + " significant digits ChartMogul keeps (written out, it would be rounded there)");
+            }
+            return d;
         }
     },
     Timestamp {
@@ -86,6 +105,12 @@ public enum AttributeType {
 
     /** ChartMogul stores String attributes of at most this many characters. */
     public static final int MAX_STRING = 255;
+    /**
+     * Significant digits a Decimal may have, before and after the point together, and digits before it. ChartMogul
+     * documents no precision and reads Decimal values as JSON numbers into floating point, which keeps 15 decimal
+     * digits exactly; a longer value would be stored rounded, so it is held rather than silently changed.
+     */
+    public static final int MAX_DECIMAL_DIGITS = 15;
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT);
     /**
      * Numbers whose scale is beyond this either way are refused: JSON allows {@code 1e999999999}, and exact
@@ -127,6 +152,34 @@ public enum AttributeType {
         for (AttributeType t : values()) {
             if (t.name().equals(name)) {
                 return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why the text is not valid Unicode, or null when it is: an unpaired surrogate, or a noncharacter (U+FFFE,
+     * U+FFFF and their kin, U+FDD0 to U+FDEF). SQS refuses such messages and ChartMogul would store a '?'.
+     */
+    static String invalidUnicode(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(i + 1));
+                    if ((cp & 0xFFFE) == 0xFFFE) {
+                        return "a noncharacter at position " + i;
+                    }
+                    i++;
+                    continue;
+                }
+                return "an unpaired surrogate at position " + i;
+            }
+            if (Character.isLowSurrogate(c)) {
+                return "an unpaired surrogate at position " + i;
+            }
+            if (c == '\uFFFE' || c == '\uFFFF' || (c >= '\uFDD0' && c <= '\uFDEF')) {
+                return "a noncharacter at position " + i;
             }
         }
         return null;

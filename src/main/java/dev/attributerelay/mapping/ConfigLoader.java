@@ -20,8 +20,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads relay.yaml, checks every field and compiles every expression, once per container. Any problem
- * is a {@link ConfigException} whose message says where: file, integration, rule and field.
+ * Reads relay.yaml, checks every field and compiles every expression, once per container. Problems are a
+ * {@link ConfigException} whose message says where: file, integration, rule and field. Each integration, rule
+ * and attribute is checked on its own, so one load reports every problem of the file; a valid file takes the
+ * same path as before (the only extra is an empty try block per item).
  */
 public final class ConfigLoader {
     /** The bundled configuration's classpath location. */
@@ -31,7 +33,7 @@ public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Set<String> INTEGRATION_FIELDS = Set.of("source", "verify", "eventbridge_source",
             "create_missing_attributes", "on_unknown_customer", "events", "preset", "max_body_bytes", "event",
-            "data_source_uuid");
+            "data_source_uuid", "skip_unchanged", "respond_within_ms");
     private static final Set<String> VERIFY_FIELDS = Set.of("scheme", "secret", "tolerance_seconds", "public_url",
             "allow_unsigned", "legacy_versions");
     private static final Set<String> RULE_FIELDS = Set.of("name", "when", "each", "customer", "attributes");
@@ -92,70 +94,137 @@ public final class ConfigLoader {
             throw top.error("integrations", "must map at least one integration name to its settings");
         }
         Map<String, Integration> compiled = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
         Iterator<Map.Entry<String, JsonNode>> it = integrations.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
-            compiled.put(e.getKey(), integration(e.getKey(), e.getValue(), new Where(file, e.getKey(), null)));
+            try {
+                compiled.put(e.getKey(), integration(e.getKey(), e.getValue(), new Where(file, e.getKey(), null)));
+            } catch (ConfigException problem) {
+                problems.addAll(problem.problems());
+            }
         }
+        failIfAny(problems);
         return new RelayConfig(file, compiled);
     }
 
     private static Integration integration(String name, JsonNode node, Where where) {
+        List<String> problems = new ArrayList<>();
+        try {
+            return integration(name, node, where, problems);
+        } catch (ConfigException e) {
+            // what was collected before a setting that stops the rest, and that setting's own problem
+            java.util.Set<String> all = new java.util.LinkedHashSet<>(problems);
+            all.addAll(e.problems());
+            throw all.size() == 1 ? e : new ConfigException(new ArrayList<>(all));
+        }
+    }
+
+    private static Integration integration(String name, JsonNode node, Where where, List<String> problems) {
         if (!NAME.matcher(name).matches()) {
             throw where.error("", "the integration name must be letters, digits, '-' or '_' (it is a URL path segment)");
         }
         if (!node.isObject()) {
             throw where.error("", "must be a mapping of settings");
         }
-        onlyFields(node, INTEGRATION_FIELDS, where, "");
+        try {
+            onlyFields(node, INTEGRATION_FIELDS, where, "");
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
         String source = text(node, "source", where, name);
         String eventbridgeSource = text(node, "eventbridge_source", where, null);
 
         VerifySpec verify = null;
         SignatureScheme verifier = null;
         JsonNode v = node.get("verify");
-        if (v != null) {
-            verify = verifySpec(v, where);
-            try {
-                verifier = Schemes.create(verify);
-            } catch (IllegalArgumentException e) {
-                throw where.error("verify.scheme", e.getMessage());
+        try {
+            if (v != null) {
+                verify = verifySpec(v, where);
+                try {
+                    verifier = Schemes.create(verify);
+                } catch (IllegalArgumentException e) {
+                    throw where.error("verify.scheme", e.getMessage());
+                }
+            } else if (eventbridgeSource == null) {
+                throw where.error("verify", "is required for webhooks (use scheme: none with allow_unsigned: true to accept unsigned requests)");
             }
-        } else if (eventbridgeSource == null) {
-            throw where.error("verify", "is required for webhooks (use scheme: none with allow_unsigned: true to accept unsigned requests)");
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
         }
 
         boolean create = bool(node, "create_missing_attributes", where, false);
+        boolean skipUnchanged = bool(node, "skip_unchanged", where, true);
         long maxBody = Integration.DEFAULT_MAX_BODY_BYTES;
         JsonNode mb = node.get("max_body_bytes");
         if (mb != null) {
             if (!mb.canConvertToLong() || mb.asLong() < 1 || mb.asLong() > 6L * 1024 * 1024) {
-                throw where.error("max_body_bytes", "must be a whole number of bytes from 1 to 6291456 (Lambda's payload limit)");
+                problems.addAll(where.error("max_body_bytes",
+                        "must be a whole number of bytes from 1 to 6291456 (Lambda's payload limit)").problems());
+            } else {
+                maxBody = mb.asLong();
             }
-            maxBody = mb.asLong();
         }
 
         String dataSource = text(node, "data_source_uuid", where, null);
         List<Rule> rules = new ArrayList<>();
         JsonNode presetEvent = null;
+        Duration presetBudget = null;
         // a preset names the policy that fits its provider (email-keyed ones: skip); relay.yaml's own wins
         UnknownCustomerPolicy policy = UnknownCustomerPolicy.RETRY;
         String preset = text(node, "preset", where, null);
         if (preset != null) {
-            JsonNode presetRoot = readPreset(preset, where);
-            presetEvent = presetRoot.get("event");
-            policy = unknownCustomerPolicy(presetRoot, new Where("presets/" + preset + ".yaml", null, null), policy);
-            rules.addAll(rules(presetRoot.get("events"), new Where(where.file, where.integration, null),
-                    "preset " + preset + " ", dataSource));
+            try {
+                JsonNode presetRoot = readPreset(preset, where);
+                presetEvent = presetRoot.get("event");
+                policy = unknownCustomerPolicy(presetRoot, new Where("presets/" + preset + ".yaml", null, null), policy);
+                presetBudget = ResponseBudgets.forPreset(preset);
+                rules.addAll(rules(presetRoot.get("events"), new Where(where.file, where.integration, null),
+                        "preset " + preset + " ", dataSource));
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
         }
-        rules.addAll(rules(node.get("events"), where, "", dataSource));
-        policy = unknownCustomerPolicy(node, where, policy);
-        if (rules.isEmpty()) {
+        try {
+            rules.addAll(rules(node.get("events"), where, "", dataSource));
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        try {
+            policy = unknownCustomerPolicy(node, where, policy);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        if (rules.isEmpty() && problems.isEmpty()) {
             throw where.error("events", "no rules: list at least one under events:, or name a preset");
         }
         JsonNode eventNode = node.has("event") ? node.get("event") : presetEvent;
-        Integration.EventFields event = eventFields(eventNode, where);
-        return new Integration(name, source, verify, verifier, eventbridgeSource, create, policy, maxBody, event, rules);
+        Integration.EventFields event = null;
+        try {
+            event = eventFields(eventNode, where);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        Duration budget = null;
+        try {
+            budget = node.has("respond_within_ms") ? respondWithin(node.get("respond_within_ms"), where)
+                    : presetBudget != null ? presetBudget
+                    : ResponseBudgets.forScheme(verify == null ? null : verify.scheme());
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        failIfAny(problems);
+        return new Integration(name, source, verify, verifier, eventbridgeSource, create, policy, maxBody, budget, event,
+                rules, skipUnchanged);
+    }
+
+    /** API Gateway's HTTP API waits at most 30 s for the function; a budget beyond it could never be kept. */
+    private static Duration respondWithin(JsonNode n, Where where) {
+        if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 1000 || n.asLong() > 29_000) {
+            throw where.error("respond_within_ms", "must be a whole number of milliseconds from 1000 to 29000 (API"
+                    + " Gateway answers 503 itself after 30 s)");
+        }
+        return Duration.ofMillis(n.asLong());
     }
 
     private static VerifySpec verifySpec(JsonNode v, Where where) {
@@ -203,26 +272,62 @@ public final class ConfigLoader {
         if (!events.isArray()) {
             throw where.error(prefix + "events", "must be a list of rules");
         }
+        List<String> problems = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
-            String ruleName = prefix + "events[" + i + "]";
-            JsonNode r = events.get(i);
-            Where rw = new Where(where.file, where.integration, ruleName);
-            if (!r.isObject()) {
-                throw rw.error("", "must be a mapping with customer and attributes");
+            try {
+                out.add(rule(prefix + "events[" + i + "]", events.get(i), where, defaultDataSource));
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
             }
-            onlyFields(r, RULE_FIELDS, rw, "");
-            String label = text(r, "name", rw, null);
-            if (label != null) {
-                ruleName = ruleName + " (" + label + ")";
-                rw = new Where(where.file, where.integration, ruleName);
-            }
-            Expression when = optionalExpression(r, "when", rw, "true");
-            Expression each = optionalExpression(r, "each", rw, null);
-            Rule.CustomerSpec customer = customer(r.get("customer"), rw, defaultDataSource);
-            List<Rule.AttributeSpec> attributes = attributes(r.get("attributes"), rw);
-            out.add(new Rule(ruleName, when, each, customer, attributes));
         }
+        failIfAny(problems);
         return out;
+    }
+
+    private static Rule rule(String ruleName, JsonNode r, Where where, String defaultDataSource) {
+        Where rw = new Where(where.file, where.integration, ruleName);
+        if (!r.isObject()) {
+            throw rw.error("", "must be a mapping with customer and attributes");
+        }
+        String label = r.path("name").isTextual() && !r.path("name").asText().isBlank() ? r.path("name").asText() : null;
+        if (label != null) {
+            ruleName = ruleName + " (" + label + ")";
+            rw = new Where(where.file, where.integration, ruleName);
+        }
+        // each part of a rule on its own, so a rule with several mistakes shows them all
+        List<String> problems = new ArrayList<>();
+        Expression when = null;
+        Expression each = null;
+        Rule.CustomerSpec customer = null;
+        List<Rule.AttributeSpec> attributes = null;
+        try {
+            onlyFields(r, RULE_FIELDS, rw, "");
+            text(r, "name", rw, null);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        try {
+            when = optionalExpression(r, "when", rw, "true");
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        try {
+            each = optionalExpression(r, "each", rw, null);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        try {
+            customer = customer(r.get("customer"), rw, defaultDataSource);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        try {
+            attributes = attributes(r.get("attributes"), rw);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        failIfAny(problems);
+        return new Rule(ruleName, when, each, customer, attributes);
     }
 
     private static Rule.CustomerSpec customer(JsonNode c, Where where, String defaultDataSource) {
@@ -258,28 +363,43 @@ public final class ConfigLoader {
             throw where.error("attributes", "must map at least one attribute key to {type, value}");
         }
         List<Rule.AttributeSpec> out = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         Iterator<Map.Entry<String, JsonNode>> it = a.fields();
         while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String key = e.getKey();
-            String field = "attributes." + key;
-            if (!KEY.matcher(key).matches()) {
-                throw where.error(field, "attribute keys are letters, digits and underscores only");
+            try {
+                out.add(attribute(it.next(), where));
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
             }
-            JsonNode spec = e.getValue();
-            if (!spec.isObject()) {
-                throw where.error(field, "must be {type: <String|Integer|Decimal|Timestamp|Boolean>, value: <JSONata>}");
-            }
-            onlyFields(spec, ATTRIBUTE_FIELDS, where, field + ".");
-            String typeName = text(spec, "type", where.sub(field + "."), null);
-            AttributeType type = typeName == null ? null : AttributeType.named(typeName);
-            if (type == null) {
-                throw where.error(field + ".type", (typeName == null ? "is required" : "'" + typeName + "' is not a type")
-                        + " (expected one of String, Integer, Decimal, Timestamp, Boolean)");
-            }
-            out.add(new Rule.AttributeSpec(key, type, expression(spec.get("value"), where, field + ".value")));
         }
+        failIfAny(problems);
         return out;
+    }
+
+    private static Rule.AttributeSpec attribute(Map.Entry<String, JsonNode> e, Where where) {
+        String key = e.getKey();
+        String field = "attributes." + key;
+        if (!KEY.matcher(key).matches()) {
+            throw where.error(field, "attribute keys are letters, digits and underscores only");
+        }
+        JsonNode spec = e.getValue();
+        if (!spec.isObject()) {
+            throw where.error(field, "must be {type: <String|Integer|Decimal|Timestamp|Boolean>, value: <JSONata>}");
+        }
+        onlyFields(spec, ATTRIBUTE_FIELDS, where, field + ".");
+        String typeName = text(spec, "type", where.sub(field + "."), null);
+        AttributeType type = typeName == null ? null : AttributeType.named(typeName);
+        if (type == null) {
+            throw where.error(field + ".type", (typeName == null ? "is required" : "'" + typeName + "' is not a type")
+                    + " (expected one of String, Integer, Decimal, Timestamp, Boolean)");
+        }
+        return new Rule.AttributeSpec(key, type, expression(spec.get("value"), where, field + ".value"));
+    }
+
+    private static void failIfAny(List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw problems.size() == 1 ? new ConfigException(problems.get(0)) : new ConfigException(problems);
+        }
     }
 
     private static Integration.EventFields eventFields(JsonNode e, Where where) {
@@ -301,10 +421,12 @@ public final class ConfigLoader {
         if (p == null) {
             return fallback;
         }
+        // reject is the name this policy had when such updates were refused; it now holds them
+        String policyName = p.equals("reject") ? "hold" : p;
         try {
-            return UnknownCustomerPolicy.valueOf(p.toUpperCase(java.util.Locale.ROOT));
+            return UnknownCustomerPolicy.valueOf(policyName.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw where.error("on_unknown_customer", "must be retry, skip or reject, not '" + p + "'");
+            throw where.error("on_unknown_customer", "must be retry, skip or hold, not '" + p + "'");
         }
     }
 
@@ -385,6 +507,13 @@ public final class ConfigLoader {
     }
 
     private static String yamlProblem(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null) {
+                // the mark of the character at fault (a tab, a bad indent), not where the parser had got to
+                return m.getProblem() + " at line " + (m.getProblemMark().getLine() + 1) + ", column "
+                        + (m.getProblemMark().getColumn() + 1);
+            }
+        }
         String where = "";
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
                 && j.getLocation().getLineNr() > 0) {

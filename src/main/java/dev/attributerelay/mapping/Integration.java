@@ -2,6 +2,7 @@ package dev.attributerelay.mapping;
 
 import dev.attributerelay.verify.SignatureScheme;
 import dev.attributerelay.verify.VerifySpec;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -15,8 +16,11 @@ import java.util.List;
  * @param createMissingAttributes  create (POST) an attribute ChartMogul does not know yet
  * @param onUnknownCustomer        what to do when the customer is not in ChartMogul
  * @param maxBodyBytes             bigger bodies answer 413
+ * @param respondWithin            the response budget: how long the sender waits for an answer, from when API
+ *                                 Gateway received the request
  * @param event                    where the event id, type and time are in the payload
  * @param rules                    preset rules first, then the integration's own
+ * @param skipUnchanged            leave values equal to the newest applied ones out of the PUT ({@code skip_unchanged})
  */
 public record Integration(
         String name,
@@ -27,13 +31,26 @@ public record Integration(
         boolean createMissingAttributes,
         UnknownCustomerPolicy onUnknownCustomer,
         long maxBodyBytes,
+        Duration respondWithin,
         EventFields event,
-        List<Rule> rules) {
+        List<Rule> rules,
+        boolean skipUnchanged) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    /** The budget of an integration whose preset and scheme name none. */
+    public static final Duration DEFAULT_RESPOND_WITHIN = Duration.ofSeconds(10);
 
     public Integration {
         rules = List.copyOf(rules);
+    }
+
+    /** With {@code skip_unchanged} at its default, on. */
+    public Integration(String name, String source, VerifySpec verify, SignatureScheme verifier, String eventbridgeSource,
+                       boolean createMissingAttributes, UnknownCustomerPolicy onUnknownCustomer, long maxBodyBytes,
+                       EventFields event, List<Rule> rules) {
+        this(name, source, verify, verifier, eventbridgeSource, createMissingAttributes, onUnknownCustomer, maxBodyBytes,
+                DEFAULT_RESPOND_WITHIN,
+                event, rules, true);
     }
 
     /** Expressions that find the provider's event id, type and time; any may be null. */

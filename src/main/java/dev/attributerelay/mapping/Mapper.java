@@ -1,6 +1,7 @@
 package dev.attributerelay.mapping;
 
 import dev.attributerelay.inbound.Headers;
+import dev.attributerelay.verify.VerifySpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +28,7 @@ public final class Mapper {
                                     Instant receivedAt) {
         Expression.Bindings bindings = new Expression.Bindings(payload, headerMap(headers));
         List<AttributeUpdate> updates = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
+        List<Hold> holds = new ArrayList<>();
         Integration.EventFields fields = integration.event();
 
         String eventId = textOrNull(fields.id(), payload, bindings);
@@ -47,6 +48,13 @@ public final class Mapper {
                 eventTime = receivedAt;
             }
         }
+        // newest wins by event time: a time from the future (a replayed body, a wrong clock) would make every later
+        // change of the customer look older, so no event is newer than its arrival plus the timestamp tolerance
+        Instant latest = receivedAt.plus(integration.verify() == null
+                ? VerifySpec.DEFAULT_TOLERANCE : integration.verify().tolerance());
+        if (eventTime.isAfter(latest)) {
+            eventTime = latest;
+        }
 
         boolean matched = false;
         for (Rule rule : integration.rules()) {
@@ -54,7 +62,8 @@ public final class Mapper {
             try {
                 applies = rule.when().test(payload, bindings);
             } catch (Expression.EvaluationException e) {
-                problems.add("rule " + rule.name() + ", field when: " + e.getMessage());
+                holds.add(unmappable(integration, "rule " + rule.name() + ", field when: " + e.getMessage(), eventId,
+                        eventType, eventTime, 0));
                 continue;
             }
             if (!applies) {
@@ -69,58 +78,84 @@ public final class Mapper {
                 try {
                     each = rule.each().evaluate(payload, bindings);
                 } catch (Expression.EvaluationException e) {
-                    problems.add("rule " + rule.name() + ", field each: " + e.getMessage());
+                    holds.add(unmappable(integration, "rule " + rule.name() + ", field each: " + e.getMessage(), eventId,
+                            eventType, eventTime, 0));
                     continue;
                 }
                 items = asList(each);
                 if (items.size() > MAX_ITEMS) {
-                    problems.add("rule " + rule.name() + ", field each: gives " + items.size()
-                            + " items, more than the " + MAX_ITEMS + " one event may carry");
+                    holds.add(unmappable(integration, "rule " + rule.name() + ", field each: gives " + items.size()
+                            + " items, more than the " + MAX_ITEMS + " one event may carry", eventId, eventType,
+                            eventTime, 0));
                     continue;
                 }
             }
             for (int i = 0; i < items.size(); i++) {
                 Object item = items.get(i);
                 String where = "rule " + rule.name() + (rule.each() == null ? "" : ", item " + i);
-                try {
-                    AttributeUpdate u = update(integration, rule, item, bindings, eventId, eventType, eventTime, i, where);
-                    if (u != null) {
-                        updates.add(u);
-                    }
-                } catch (ItemProblem p) {
-                    problems.add(p.getMessage());
-                }
+                item(integration, rule, item, bindings, eventId, eventType, eventTime, i, where, updates, holds);
             }
         }
-        return new MappingResult(eventId, eventType, updates, problems, matched);
+        return new MappingResult(eventId, eventType, updates, holds, matched);
     }
 
-    private static AttributeUpdate update(Integration integration, Rule rule, Object item, Expression.Bindings bindings,
-                                          String eventId, String eventType, Instant eventTime, int index, String where) {
+    /**
+     * One item: the attributes that coerce become an update; those that do not are held, with the customer, so
+     * the rest of the event still applies. Without a usable customer reference, the whole item is held.
+     */
+    private static void item(Integration integration, Rule rule, Object item, Expression.Bindings bindings,
+                             String eventId, String eventType, Instant eventTime, int index, String where,
+                             List<AttributeUpdate> updates, List<Hold> holds) {
         Map<String, TypedValue> attributes = new LinkedHashMap<>();
+        Map<String, Hold.Unconverted> unconverted = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        HoldReason reason = HoldReason.UNMAPPABLE;
         for (Rule.AttributeSpec spec : rule.attributes()) {
             Object raw;
             try {
                 raw = spec.value().evaluate(item, bindings);
             } catch (Expression.EvaluationException e) {
-                throw new ItemProblem(where + ", field attributes." + spec.key() + ".value: " + e.getMessage());
+                problems.add(where + ", field attributes." + spec.key() + ".value: " + e.getMessage());
+                unconverted.put(spec.key(), new Hold.Unconverted(spec.type(), null));
+                continue;
             }
-            Object value;
             try {
-                value = spec.type().coerce(raw);
+                Object value = spec.type().coerce(raw);
+                if (value != null) {
+                    attributes.put(spec.key(), new TypedValue(spec.type(), value));
+                }
             } catch (AttributeType.CoercionException e) {
-                throw new ItemProblem(where + ": attribute " + spec.key() + " (" + spec.type() + ") " + e.getMessage());
-            }
-            if (value != null) {
-                attributes.put(spec.key(), new TypedValue(spec.type(), value));
+                problems.add(where + ": attribute " + spec.key() + " (" + spec.type() + ") " + e.getMessage());
+                unconverted.put(spec.key(), new Hold.Unconverted(spec.type(), raw));
+                reason = HoldReason.UNCOERCIBLE;
             }
         }
-        if (attributes.isEmpty()) {
-            return null; // nothing present to set: not an error, nothing to send
+        if (attributes.isEmpty() && unconverted.isEmpty()) {
+            return; // nothing present to set: not an error, nothing to send
         }
-        CustomerRef ref = customer(rule.customer(), item, bindings, where);
-        return new AttributeUpdate(integration.name(), ref, attributes, integration.source(), eventId, eventType,
-                eventTime, index);
+        CustomerRef ref;
+        try {
+            ref = customer(rule.customer(), item, bindings, where);
+        } catch (ItemProblem p) {
+            problems.add(0, p.getMessage());
+            holds.add(new Hold(HoldReason.UNMAPPABLE, String.join("; ", problems), integration.name(), null,
+                    attributes, unconverted, integration.source(), eventId, eventType, eventTime, index));
+            return;
+        }
+        if (!attributes.isEmpty()) {
+            updates.add(new AttributeUpdate(integration.name(), ref, attributes, integration.source(), eventId,
+                    eventType, eventTime, index));
+        }
+        if (!unconverted.isEmpty()) {
+            holds.add(new Hold(reason, String.join("; ", problems), integration.name(), ref, Map.of(), unconverted,
+                    integration.source(), eventId, eventType, eventTime, index));
+        }
+    }
+
+    private static Hold unmappable(Integration integration, String message, String eventId, String eventType,
+                                   Instant eventTime, int item) {
+        return new Hold(HoldReason.UNMAPPABLE, message, integration.name(), null, Map.of(), Map.of(),
+                integration.source(), eventId, eventType, eventTime, item);
     }
 
     private static CustomerRef customer(Rule.CustomerSpec spec, Object item, Expression.Bindings bindings, String where) {
@@ -178,7 +213,7 @@ public final class Mapper {
         return List.of(each);
     }
 
-    private static Map<String, String> headerMap(Headers headers) {
+    static Map<String, String> headerMap(Headers headers) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String name : headers.names()) {
             // credentials are never handed to user expressions

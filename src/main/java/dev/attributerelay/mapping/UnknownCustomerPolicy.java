@@ -6,6 +6,6 @@ public enum UnknownCustomerPolicy {
     RETRY,
     /** 200, logged: the update is deliberately dropped. */
     SKIP,
-    /** 422: a retry will not help. */
-    REJECT
+    /** 200, held: the update waits on the held queue for {@code replay} (relay.yaml also accepts {@code reject}). */
+    HOLD
 }

@@ -31,23 +31,8 @@ public final class UpdateCodec {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("v", 1);
         n.put("integration", u.integration());
-        ObjectNode c = n.putObject("customer");
-        if (u.customer() instanceof CustomerRef.Uuid id) {
-            c.put("uuid", id.uuid());
-        } else if (u.customer() instanceof CustomerRef.ExternalId e) {
-            c.put("external_id", e.externalId());
-            if (e.dataSourceUuid() != null) {
-                c.put("data_source_uuid", e.dataSourceUuid());
-            }
-        } else {
-            c.put("email", ((CustomerRef.Email) u.customer()).email());
-        }
-        ObjectNode attrs = n.putObject("attributes");
-        u.attributes().forEach((k, v) -> {
-            ObjectNode a = attrs.putObject(k);
-            a.put("type", v.type().name());
-            a.set("value", Json.MAPPER.valueToTree(v.value()));
-        });
+        writeCustomer(n.putObject("customer"), u.customer());
+        writeAttributes(n.putObject("attributes"), u.attributes());
         n.put("source", u.source());
         n.put("event_id", u.eventId());
         n.put("event_type", u.eventType());
@@ -67,30 +52,65 @@ public final class UpdateCodec {
         if (n == null || n.path("v").asInt() != 1) {
             throw new IllegalArgumentException("the message is not a version 1 attribute update");
         }
-        JsonNode c = n.path("customer");
-        CustomerRef ref;
-        if (c.hasNonNull("uuid")) {
-            ref = new CustomerRef.Uuid(c.get("uuid").asText());
-        } else if (c.hasNonNull("external_id")) {
-            ref = new CustomerRef.ExternalId(c.get("external_id").asText(), c.path("data_source_uuid").asText(null));
-        } else if (c.hasNonNull("email")) {
-            ref = new CustomerRef.Email(c.get("email").asText());
-        } else {
+        CustomerRef ref = readCustomer(n.path("customer"));
+        if (ref == null) {
             throw new IllegalArgumentException("the message names no customer");
         }
+        Map<String, TypedValue> attributes = readAttributes(n.path("attributes"));
+        return new AttributeUpdate(n.path("integration").asText(), ref, attributes, n.path("source").asText(),
+                n.path("event_id").asText(null), n.path("event_type").asText(null),
+                Instant.parse(n.path("event_time").asText()), n.path("item").asInt());
+    }
+
+    static void writeCustomer(ObjectNode c, CustomerRef ref) {
+        if (ref instanceof CustomerRef.Uuid id) {
+            c.put("uuid", id.uuid());
+        } else if (ref instanceof CustomerRef.ExternalId e) {
+            c.put("external_id", e.externalId());
+            if (e.dataSourceUuid() != null) {
+                c.put("data_source_uuid", e.dataSourceUuid());
+            }
+        } else {
+            c.put("email", ((CustomerRef.Email) ref).email());
+        }
+    }
+
+    /** Null when the node names no customer. */
+    static CustomerRef readCustomer(JsonNode c) {
+        if (c.hasNonNull("uuid")) {
+            return new CustomerRef.Uuid(c.get("uuid").asText());
+        } else if (c.hasNonNull("external_id")) {
+            return new CustomerRef.ExternalId(c.get("external_id").asText(), c.path("data_source_uuid").asText(null));
+        } else if (c.hasNonNull("email")) {
+            return new CustomerRef.Email(c.get("email").asText());
+        }
+        return null;
+    }
+
+    static void writeAttributes(ObjectNode attrs, Map<String, TypedValue> attributes) {
+        attributes.forEach((k, v) -> {
+            ObjectNode a = attrs.putObject(k);
+            a.put("type", v.type().name());
+            a.set("value", Json.MAPPER.valueToTree(v.value()));
+        });
+    }
+
+    static Map<String, TypedValue> readAttributes(JsonNode node) {
         Map<String, TypedValue> attributes = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = n.path("attributes").fields();
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             AttributeType type = AttributeType.named(e.getValue().path("type").asText());
             if (type == null) {
                 throw new IllegalArgumentException("attribute " + e.getKey() + " has no known type");
             }
-            attributes.put(e.getKey(), new TypedValue(type, value(type, e.getValue().get("value"))));
+            JsonNode v = e.getValue().get("value");
+            if (v == null || v.isNull()) {
+                throw new IllegalArgumentException("attribute " + e.getKey() + " has no value");
+            }
+            attributes.put(e.getKey(), new TypedValue(type, value(type, v)));
         }
-        return new AttributeUpdate(n.path("integration").asText(), ref, attributes, n.path("source").asText(),
-                n.path("event_id").asText(null), n.path("event_type").asText(null),
-                Instant.parse(n.path("event_time").asText()), n.path("item").asInt());
+        return attributes;
     }
 
     /** Keeps one customer's updates in order; hashed so no email reaches SQS's metadata. */

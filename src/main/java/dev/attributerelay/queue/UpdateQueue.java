@@ -1,5 +1,6 @@
 package dev.attributerelay.queue;
 
+import dev.attributerelay.chartmogul.Deadline;
 import dev.attributerelay.mapping.AttributeUpdate;
 import java.util.List;
 
@@ -10,15 +11,32 @@ public interface UpdateQueue {
      * Queues every update, or throws: a partial send is retried here, and what still fails makes the whole
      * delivery answer 503 (the sender redelivers; deduplication ids keep what already went from going twice).
      *
-     * @throws QueueUnavailableException when the queue does not take them
+     * @param deadline bounds every call
+     * @throws QueueUnavailableException when the queue does not take them now
+     * @throws Refused when the queue refuses some of them as they are (the others are queued)
      */
-    void send(List<AttributeUpdate> updates);
+    void send(List<AttributeUpdate> updates, Deadline deadline);
 
     final class QueueUnavailableException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public QueueUnavailableException(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** The queue refused these updates' contents (SQS's InvalidMessageContents): no retry will change that. */
+    final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient List<AttributeUpdate> updates;
+
+        public Refused(List<AttributeUpdate> updates, String message) {
+            super(message, null, false, false);
+            this.updates = List.copyOf(updates);
+        }
+
+        public List<AttributeUpdate> updates() {
+            return updates;
         }
     }
 }

@@ -10,6 +10,15 @@ public interface SecretSource {
      */
     String read();
 
+    /**
+     * The secret's text, read within {@code timeout}.
+     *
+     * @throws SecretsUnavailableException when it cannot be read in time
+     */
+    default String read(java.time.Duration timeout) {
+        return read();
+    }
+
     /** For logs and messages: which secret, never its value. */
     String describe();
 

@@ -1,6 +1,7 @@
 package dev.attributerelay.secrets;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -20,6 +21,9 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * first use, or ahead of it by {@link #prepare()} on a side thread while the configuration loads.
  */
 public final class SecretsManagerSource implements SecretSource {
+    /** The longest one read may take, retries included, when the caller's deadline is further away. */
+    static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(4);
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
     private final Supplier<SecretsManagerClient> factory;
     private final String secretId;
     private volatile SecretsManagerClient client;
@@ -45,7 +49,11 @@ public final class SecretsManagerSource implements SecretSource {
 
     /** @param endpoint another endpoint than the environment's (the SnapStart priming's loopback one), or null */
     public static SecretsManagerClient client(Region region, AwsCredentialsProvider credentials, URI endpoint) {
-        SecretsManagerClientBuilder b = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create());
+        // no call may hang: an overall and a per-attempt ceiling, shortened further per request by its deadline
+        SecretsManagerClientBuilder b = SecretsManagerClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(1))
+                        .socketTimeout(ATTEMPT_TIMEOUT).build())
+                .overrideConfiguration(c -> c.apiCallTimeout(API_CALL_TIMEOUT).apiCallAttemptTimeout(ATTEMPT_TIMEOUT));
         if (endpoint != null) {
             b.endpointOverride(endpoint);
         }
@@ -71,8 +79,15 @@ public final class SecretsManagerSource implements SecretSource {
 
     @Override
     public String read() {
+        return read(API_CALL_TIMEOUT);
+    }
+
+    @Override
+    public String read(Duration timeout) {
+        Duration within = timeout.compareTo(API_CALL_TIMEOUT) < 0 ? timeout : API_CALL_TIMEOUT;
         try {
-            GetSecretValueResponse r = sdk().getSecretValue(b -> b.secretId(secretId));
+            GetSecretValueResponse r = sdk().getSecretValue(b -> b.secretId(secretId)
+                    .overrideConfiguration(o -> o.apiCallTimeout(within)));
             if (r.secretString() != null) {
                 return r.secretString();
             }

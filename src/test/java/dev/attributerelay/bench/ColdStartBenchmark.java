@@ -80,6 +80,8 @@ public final class ColdStartBenchmark {
     private final Options options;
     private final Path work;
     private final String bodyTemplate;
+    /** Events made so far: each gets its own seats value. */
+    private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
     private FakeChartMogul chartMogul;
     private FakeSecretsManager secrets;
     private ContainerCredentials credentials;
@@ -415,19 +417,24 @@ public final class ColdStartBenchmark {
     // --- inputs -----------------------------------------------------------------------------------------------
 
     /** A signed Stripe customer.updated for customer {@code k}, as an HTTP API (2.0) event, signed now. */
+    /**
+     * A signed customer.updated for the customer; its seats change with every event the benchmark sends, so each one
+     * is a PUT (an unchanged value would be skipped, with no ChartMogul call to measure).
+     */
     private String event(int customer) {
-        String body = bodyTemplate.replace("__CUSTOMER__", externalId(customer));
+        String body = bodyTemplate.replace("__CUSTOMER__", externalId(customer))
+                .replace("__SEATS__", Integer.toString(12 + sent.getAndIncrement()));
         return Events.post("/webhooks/stripe", body).header("Content-Type", "application/json; charset=utf-8")
                 .header("Stripe-Signature", Events.stripeSignature(SIGNING_SECRET, Instant.now().getEpochSecond(), body))
                 .httpApi();
     }
 
-    /** The recorded Stripe customer.updated with plan and seats in its metadata, compact, customer id a placeholder. */
+    /** The project's own Stripe customer.updated fixture with plan and seats in its metadata, compact, customer id a placeholder. */
     private static String stripeBodyTemplate() {
-        JsonNode fixture = Fixtures.json("providers/stripe/2022-11-15/customer.updated.json").get("body").deepCopy();
+        JsonNode fixture = Fixtures.ownJson("stripe/customer.updated.json").deepCopy();
         ObjectNode customer = (ObjectNode) fixture.at("/data/object");
         customer.put("id", "__CUSTOMER__");
-        customer.putObject("metadata").put("plan", "pro").put("seats", "12").put("acquisition_channel", "partner");
+        customer.putObject("metadata").put("plan", "pro").put("seats", "__SEATS__").put("acquisition_channel", "partner");
         try {
             return new ObjectMapper().writeValueAsString(fixture);
         } catch (IOException e) {

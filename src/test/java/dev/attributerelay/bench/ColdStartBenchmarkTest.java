@@ -26,8 +26,6 @@ class ColdStartBenchmarkTest {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         assumeTrue(os.contains("linux") && List.of("amd64", "x86_64", "aarch64").contains(System.getProperty("os.arch")),
                 "the Lambda runtime interface client runs on Linux x86_64/aarch64 only");
-        assumeTrue(Files.isDirectory(Path.of(System.getProperty("shared.dir", "../shared"), "fixtures")),
-                "the shared fixtures are not there");
         ColdStartBenchmark.Options options = ColdStartBenchmark.Options.defaults().with(b -> {
             b.runs = 1;
             b.events = 12;

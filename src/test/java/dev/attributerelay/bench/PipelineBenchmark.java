@@ -55,7 +55,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * the raw body), parse, map and validate (rules, JSONata, type coercion), exactly as {@code Relay} runs them.
  *
  * <ul>
- *   <li>{@code stripeCustomerUpdated}: the recorded Stripe customer.updated, re-signed, with the bundled Stripe
+ *   <li>{@code stripeCustomerUpdated}: the project's own Stripe customer.updated fixture, re-signed, with the bundled Stripe
  *       preset's rules;</li>
  *   <li>{@code hubspotBatchOf100}: a HubSpot webhook batch, a JSON array of 100 property changes, mapped with
  *       {@code each:} (the rule is below), signed with HubSpot's v3 scheme;</li>
@@ -138,7 +138,7 @@ public class PipelineBenchmark {
                 "X-HubSpot-Signature-v3", v3, "X-HubSpot-Request-Timestamp", ts, "X-HubSpot-Signature-Version", "v3"));
 
         String paddleBody = JSON.writeValueAsString(
-                Fixtures.json("providers/paddlebilling/current/subscription.updated.json").get("body"));
+                Fixtures.ownJson("paddle/subscription.updated.json"));
         String pts = Long.toString(NOW.getEpochSecond());
         String h1 = HexFormat.of().formatHex(Events.hmac(SECRET.getBytes(StandardCharsets.UTF_8),
                 (pts + ":" + paddleBody).getBytes(StandardCharsets.UTF_8)));
@@ -228,9 +228,9 @@ public class PipelineBenchmark {
                 .build(), body.getBytes(StandardCharsets.UTF_8), NOW, "bench-request");
     }
 
-    /** The recorded customer.updated with plan, seats and channel in its metadata, as the README's sample has. */
+    /** The project's own customer.updated fixture with plan, seats and channel in its metadata, as the README's sample has. */
     static String stripeBody() throws IOException {
-        JsonNode fixture = Fixtures.json("providers/stripe/2022-11-15/customer.updated.json").get("body").deepCopy();
+        JsonNode fixture = Fixtures.ownJson("stripe/customer.updated.json").deepCopy();
         ((ObjectNode) fixture.at("/data/object")).putObject("metadata").put("plan", "pro").put("seats", "12")
                 .put("acquisition_channel", "partner");
         return JSON.writeValueAsString(fixture);

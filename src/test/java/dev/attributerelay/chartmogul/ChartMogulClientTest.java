@@ -3,6 +3,7 @@ package dev.attributerelay.chartmogul;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.attributerelay.mapping.AttributeType;
 import dev.attributerelay.mapping.TypedValue;
 import dev.attributerelay.testing.FakeChartMogul;
@@ -70,7 +71,7 @@ class ChartMogulClientTest {
     }
 
     @Test
-    void recordedLookupAnswersAreRead() {
+    void lookupAnswersInEveryDocumentedShapeAreRead() {
         cm.thenReplay("list_customers_by_external_id_1_match").thenReplay("list_customers_by_external_id_2_matches")
                 .thenReplay("list_customers_by_external_id_0_matches").thenReplay("search_by_email_404")
                 .thenReplay("search_by_email_200_has_more");
@@ -108,25 +109,66 @@ class ChartMogulClientTest {
     }
 
     @Test
+    void eachErrorShapeBecomesOneExceptionWithStatusMessageAndRequestId() {
+        List<JsonNode> exchanges = new ArrayList<>();
+        for (String name : ERROR_SHAPES) {
+            exchanges.add(Fixtures.chartmogul(name));
+        }
+        eachBecomesOneException(exchanges);
+    }
+
+    /** The same, over ChartMogul's recorded answers in the shared corpus (skipped without it). */
+    @Test
     void eachRecordedErrorShapeBecomesOneExceptionWithStatusMessageAndRequestId() {
-        String[][] cases = {
-            {"error_404_data_source_not_found", "404"},
-            {"error_422_data_source", "422"},
-            {"error_422_plan_group", "422"},
-            {"error_400_parameter_missing", "400"},
-        };
-        for (String[] c : cases) {
-            cm.thenReplay(c[0]);
-            var recorded = Fixtures.chartmogul(c[0]).get("response");
+        List<JsonNode> exchanges = new ArrayList<>();
+        for (String name : ERROR_SHAPES) {
+            exchanges.add(Fixtures.recordedJson("chartmogul/" + name + ".json"));
+        }
+        eachBecomesOneException(exchanges);
+    }
+
+    /** ChartMogul's error bodies: {code,message,param}, {error}, {errors:{field:msg}}, {field:[msgs],error_details}. */
+    private static final List<String> ERROR_SHAPES = List.of("error_404_data_source_not_found", "error_422_data_source",
+            "error_422_plan_group", "error_400_parameter_missing", "ping_401");
+
+    private void eachBecomesOneException(List<JsonNode> exchanges) {
+        for (JsonNode exchange : exchanges) {
+            var recorded = exchange.get("response");
+            int status = recorded.get("status").asInt();
+            cm.thenReplay(exchange);
+            if (status == 401) {
+                cm.thenReplay(exchange); // a 401 re-reads the key once, then reports
+            }
             assertThatThrownBy(() -> client.findByExternalId("x", null, seconds(5)))
+                    .as(recorded.toString())
                     .isInstanceOfSatisfying(ChartMogulException.class, e -> {
-                        assertThat(e.status()).isEqualTo(Integer.parseInt(c[1]));
-                        assertThat(e.mayPass()).isFalse();
+                        assertThat(e.status()).isEqualTo(status);
+                        // a refused key may be rotated in the secret meanwhile: only that one may pass later
+                        assertThat(e.mayPass()).isEqualTo(status == 401);
                         assertThat(e.getMessage()).isNotBlank().doesNotStartWith("HTTP");
                         assertThat(e.requestId()).isEqualTo(recorded.path("headers").path("x-request-id").asText(null));
                     });
         }
         assertThat(waits).isEmpty(); // a 4xx is never retried
+    }
+
+    @Test
+    void a429BodyIsRetriedAfterTheSecondsItAsksFor() {
+        cm.thenReplay("error_429_rate_limited");
+        assertThat(client.findByExternalId("ext_1", null, seconds(10)).uuids()).containsExactly("cus_1");
+        assertThat(waits).containsExactly(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void plainText500And504AreRetriedThenReportedOverTheRecordedAnswersToo() {
+        for (JsonNode text : List.of(Fixtures.chartmogul("ping_500_text"), Fixtures.chartmogul("ping_504_text"))) {
+            assertThat(ErrorBody.message(text.at("/response/status").asInt(), text.at("/response/body").asText()))
+                    .startsWith("HTTP " + text.at("/response/status").asInt() + ": ");
+        }
+        Fixtures.recordedCorpus().ifPresent(corpus -> {
+            JsonNode recorded = Fixtures.read(corpus.resolve("chartmogul/ping_504_text.json"));
+            assertThat(ErrorBody.message(504, recorded.at("/response/body").asText())).startsWith("HTTP 504: ");
+        });
     }
 
     @Test
@@ -143,7 +185,7 @@ class ChartMogulClientTest {
     }
 
     @Test
-    void recordedPlainText500And504AreRetriedThenReported() {
+    void plainText504IsRetriedThenReported() {
         cm.thenReplay("ping_504_text").thenReplay("ping_504_text").thenReplay("ping_504_text").thenReplay("ping_504_text");
         assertThatThrownBy(() -> client.findByExternalId("ext_1", null, seconds(10)))
                 .isInstanceOfSatisfying(ChartMogulException.class, e -> {

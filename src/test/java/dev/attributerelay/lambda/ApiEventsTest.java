@@ -13,17 +13,20 @@ import dev.attributerelay.testing.Events;
 import dev.attributerelay.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** AWS's own event samples (loaded with aws-lambda-java-tests' EventLoader) adapted to an Inbound. */
+/** API Gateway events as AWS documents them (loaded with aws-lambda-java-tests' EventLoader) adapted to an Inbound. */
 class ApiEventsTest {
     static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
     @Test
     void httpApiSampleFromAwsBecomesAnInbound() {
-        APIGatewayV2HTTPEvent e = EventLoader.loadApiGatewayHttpEvent(Fixtures.path("sdk/apigw/apigw_http_event.json").toString());
+        APIGatewayV2HTTPEvent e = EventLoader.loadApiGatewayHttpEvent(Fixtures.own("apigw/http-api-v2.json").toString());
         e.setPathParameters(java.util.Map.of("integration", "stripe"));
         Inbound in = ApiEvents.toInbound(e, NOW);
         assertThat(in.integration()).isEqualTo("stripe");
@@ -31,39 +34,61 @@ class ApiEventsTest {
         assertThat(in.headers().first("header1")).isEqualTo("value1");
         assertThat(in.headers().first("HEADER2")).isEqualTo("value1,value2");
         assertThat(in.query().get("parameter1")).containsExactly("value1", "value2");
-        assertThat(new String(in.body(), StandardCharsets.UTF_8)).isEqualTo("Hello from Lambda!!");
+        assertThat(new String(in.body(), StandardCharsets.UTF_8)).isEqualTo("Hello from Lambda");
         assertThat(in.receivedAt()).isEqualTo(Instant.ofEpochMilli(1583348638390L));
         assertThat(in.requestId()).isEqualTo("id");
     }
 
     @Test
     void restApiSampleFromAwsKeepsEveryHeaderValue() {
-        APIGatewayProxyRequestEvent e = EventLoader.loadApiGatewayRestEvent(Fixtures.path("sdk/apigw/apigw_rest_event.json").toString());
+        APIGatewayProxyRequestEvent e = EventLoader.loadApiGatewayRestEvent(Fixtures.own("apigw/rest-api-v1.json").toString());
         Inbound in = ApiEvents.toInbound(e, NOW);
         assertThat(in.method()).isEqualTo("GET");
         assertThat(in.headers().all("header2")).containsExactly("value1", "value2");
-        assertThat(in.query().get("parameter2")).containsExactly("value1", "value2");
+        assertThat(in.query().get("parameter1")).containsExactly("value1", "value2");
         assertThat(in.receivedAt()).isEqualTo(Instant.ofEpochMilli(1583349317135L));
     }
 
     @Test
-    void theHandReaderAgreesWithTheSdkDeserializerOnAwsSamples() throws Exception {
+    void theHandReaderAgreesWithTheSdkDeserializerOnTheDocumentedShapesAndEveryBundledSample() throws Exception {
+        List<Path> files = new ArrayList<>(List.of(Fixtures.own("apigw/http-api-v2.json"), Fixtures.own("apigw/rest-api-v1.json")));
+        try (Stream<Path> samples = Files.list(Path.of("events"))) {
+            samples.filter(p -> p.toString().endsWith("-api.json")).sorted().forEach(files::add);
+        }
+        assertThat(agreeing(files)).isEqualTo(files.size());
+    }
+
+    @Test
+    void theHandReaderAgreesWithTheSdkDeserializerOnAwsRecordedSamples() throws Exception {
+        Path apigw = Fixtures.recorded("sdk/apigw");
+        List<Path> files = new ArrayList<>();
         for (String name : List.of("apigw_http_event.json", "apigw_rest_event.json", "apigw_event.json", "apigw_event_nobody.json")) {
-            byte[] raw = Files.readAllBytes(Fixtures.path("sdk/apigw/" + name));
-            JsonNode root = Json.MAPPER.readTree(raw);
+            files.add(apigw.resolve(name));
+        }
+        assertThat(agreeing(files)).isEqualTo(files.size());
+    }
+
+    /** How many of the files are API events; for each, both readers must give the same Inbound. */
+    private static int agreeing(List<Path> files) throws Exception {
+        int compared = 0;
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            JsonNode root = Json.MAPPER.readTree(Files.readAllBytes(file));
             if (!ApiEvents.isApiEvent(root)) {
                 continue;
             }
             Inbound byHand = ApiEvents.toInbound(root, NOW);
             Inbound bySdk = root.has("rawPath")
-                    ? ApiEvents.toInbound(EventLoader.loadApiGatewayHttpEvent(Fixtures.path("sdk/apigw/" + name).toString()), NOW)
-                    : ApiEvents.toInbound(EventLoader.loadApiGatewayRestEvent(Fixtures.path("sdk/apigw/" + name).toString()), NOW);
+                    ? ApiEvents.toInbound(EventLoader.loadApiGatewayHttpEvent(file.toString()), NOW)
+                    : ApiEvents.toInbound(EventLoader.loadApiGatewayRestEvent(file.toString()), NOW);
             assertThat(byHand.method()).as(name).isEqualTo(bySdk.method());
             assertThat(byHand.path()).as(name).isEqualTo(bySdk.path());
             assertThat(byHand.body()).as(name).isEqualTo(bySdk.body());
             assertThat(byHand.headers().names()).as(name).isEqualTo(bySdk.headers().names());
             assertThat(byHand.receivedAt()).as(name).isEqualTo(bySdk.receivedAt());
+            compared++;
         }
+        return compared;
     }
 
     @Test

@@ -136,9 +136,13 @@ class HttpContractTest {
         String event = signed("/webhooks/stripe", customerUpdated("growth", "12")).httpApi();
         Reply first = h.invoke(event);
         Map<String, JsonNode> after = Map.copyOf(h.chartmogul.attributesOf("cus_in_stripe"));
+        int puts = h.chartmogul.requests("PUT").size();
         Reply second = h.invoke(event);
-        assertThat(second.status()).isEqualTo(first.status());
-        assertThat(second.body()).isEqualTo(first.body());
+        assertThat(first.body().path("status").asText()).isEqualTo("applied");
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.body().path("status").asText()).as("already applied: unchanged").isEqualTo("ignored");
+        assertThat(second.body().path("message").asText()).startsWith("unchanged");
+        assertThat(h.chartmogul.requests("PUT")).as("nothing sent again").hasSize(puts);
         assertThat(h.chartmogul.attributesOf("cus_in_stripe")).isEqualTo(after);
     }
 
@@ -207,19 +211,26 @@ class HttpContractTest {
     }
 
     @Test
-    void aValueThatCannotBeCoercedIs422BeforeAnyChartMogulCall() {
+    void aValueThatCannotBeCoercedIsHeldAndTheRestOfTheUpdateApplied() {
         Reply r = h.invoke(signed("/webhooks/stripe", customerUpdated("growth", "many")).httpApi());
-        assertThat(r.status()).isEqualTo(422);
-        assertThat(r.body().path("error").asText()).isEqualTo("unprocessable");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().path("status").asText()).isEqualTo("held");
+        assertThat(r.body().path("held").asInt()).isEqualTo(1);
         assertThat(r.body().path("message").asText()).contains("seats").contains("whole number");
-        assertThat(h.chartmogul.requests()).isEmpty();
+        java.util.Map<String, JsonNode> attributes = h.chartmogul.attributesOf("cus_in_stripe");
+        assertThat(attributes.get("plan").asText()).isEqualTo("growth");
+        assertThat(attributes).doesNotContainKey("seats");
+        assertThat(h.chartmogul.requests("PUT")).singleElement().satisfies(put -> assertThat(put.body()).doesNotContain("seats"));
+        // no held queue here: the log keeps it, at WARN, with its reason
+        assertThat(h.log()).contains("\"level\":\"WARN\"").contains("uncoercible");
     }
 
     @Test
-    void severalCustomersWithTheExternalIdIs422NeverTheFirst() {
+    void severalCustomersWithTheExternalIdAreHeldNeverTheFirstWritten() {
         String body = "{\"customer\":\"cus_NSPHp4fOlXGw8P\",\"plan\":\"pro\"}";
         Reply r = h.invoke(signed("/webhooks/anydata", body).httpApi());
-        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().path("status").asText()).isEqualTo("held");
         assertThat(r.body().path("message").asText()).contains("2 ChartMogul customers match").contains("data_source_uuid");
         assertThat(h.chartmogul.requests("PUT")).isEmpty();
     }
@@ -228,7 +239,8 @@ class HttpContractTest {
     void theRecordedTwoMatchLookupIsAmbiguous() {
         h.chartmogul.thenReplay("list_customers_by_external_id_2_matches");
         Reply r = h.invoke(signed("/webhooks/anydata", "{\"customer\":\"X\",\"plan\":\"pro\"}").httpApi());
-        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().path("message").asText()).contains("2 ChartMogul customers match");
         assertThat(h.chartmogul.requests("PUT")).isEmpty();
     }
 
@@ -241,7 +253,9 @@ class HttpContractTest {
 
         assertThat(retry.status()).isEqualTo(503);
         assertThat(retry.header("Retry-After")).matches("[1-9][0-9]*");
-        assertThat(reject.status()).isEqualTo(422);
+        assertThat(reject.status()).isEqualTo(200); // on_unknown_customer: reject, the old name of hold
+        assertThat(reject.body().path("status").asText()).isEqualTo("held");
+        assertThat(reject.body().path("message").asText()).contains("on_unknown_customer: hold");
         assertThat(skip.status()).isEqualTo(200);
         assertThat(skip.body().path("status").asText()).isEqualTo("ignored");
         assertThat(h.chartmogul.requests("PUT")).isEmpty();
@@ -270,14 +284,15 @@ class HttpContractTest {
     }
 
     @Test
-    void anUndefinedAttributeWithoutCreateMissingAttributesIs422() {
+    void anUndefinedAttributeWithoutCreateMissingAttributesIsHeld() {
         h.chartmogul.customer("cus_z", "z", "ds_z", null);
         String config = CONFIG.replace("create_missing_attributes: true", "create_missing_attributes: false");
         try (RelayHarness strict = new RelayHarness(config, "{\"chartmogul_api_key\":\"" + API_KEY
                 + "\",\"stripe_signing_secret\":\"" + SIGNING_SECRET + "\"}")) {
             strict.chartmogul.acceptKey(API_KEY).customer("cus_z", "z", "ds_z", null);
             Reply r = strict.invoke(signed("/webhooks/creator", "{\"uuid\":\"cus_z\",\"stage\":\"lead\"}").httpApi());
-            assertThat(r.status()).isEqualTo(422);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body().path("status").asText()).isEqualTo("held");
             assertThat(r.body().path("message").asText()).contains("lifecycle is not defined").contains("create_missing_attributes");
             assertThat(strict.chartmogul.requests("POST")).isEmpty();
         }
@@ -388,7 +403,10 @@ class HttpContractTest {
         String body = "{\"items\":[{\"uuid\":\"cus_a\",\"seats\":1},{\"uuid\":\"cus_b\",\"seats\":\"lots\"},"
                 + "{\"uuid\":\"cus_b\",\"seats\":2}]}";
         Reply r = h.invoke(signed("/webhooks/batch", body).httpApi());
-        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().path("status").asText()).isEqualTo("held");
+        assertThat(r.body().path("held").asInt()).isEqualTo(1);
+        assertThat(r.body().path("updates").asInt()).isEqualTo(2);
         assertThat(r.body().path("message").asText()).contains("item 1");
         assertThat(h.chartmogul.attributesOf("cus_a").get("seats").asInt()).isEqualTo(1);
         assertThat(h.chartmogul.attributesOf("cus_b").get("seats").asInt()).isEqualTo(2);

@@ -121,7 +121,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("relay.yaml", VALID.replace("plan:", "plan-name:")))
                 .hasMessageContaining("letters, digits and underscores");
         assertThatThrownBy(() -> ConfigLoader.parse("relay.yaml", VALID.replace("on_unknown_customer: skip", "on_unknown_customer: later")))
-                .hasMessageContaining("must be retry, skip or reject");
+                .hasMessageContaining("must be retry, skip or hold");
     }
 
     @Test

@@ -46,6 +46,56 @@ class MapperTest {
     }
 
     @Test
+    void anEventTimeFromTheFutureIsClampedToArrivalPlusTheTolerance() {
+        MappingResult r = map("""
+                    event: { time: at }
+                    events:
+                      - customer: { uuid: u }
+                        attributes: { a: { type: String, value: v } }
+                """, "{\"u\":\"cus_1\",\"v\":\"x\",\"at\":\"2030-01-01T00:00:00Z\"}");
+        assertThat(r.updates().get(0).eventTime()).isEqualTo(RECEIVED.plusSeconds(300));
+        MappingResult near = map("""
+                    event: { time: at }
+                    events:
+                      - customer: { uuid: u }
+                        attributes: { a: { type: String, value: v } }
+                """, "{\"u\":\"cus_1\",\"v\":\"x\",\"at\":\"2026-01-01T00:04:00Z\"}");
+        assertThat(near.updates().get(0).eventTime()).as("within the tolerance: kept")
+                .isEqualTo(Instant.parse("2026-01-01T00:04:00Z"));
+    }
+
+    @Test
+    void shopifyOrdersByTheSignedUpdatedAtNotTheUnsignedTriggeredAtHeader() {
+        Integration i = ConfigLoader.parse("relay.yaml", "integrations:\n  shop:\n    preset: shopify\n"
+                + "    verify: { scheme: shopify, secret: s }\n").integration("shop");
+        String body = "{\"email\":\"bob@example.com\",\"orders_count\":2,\"updated_at\":\"2025-12-31T18:00:00-05:00\"}";
+        Headers headers = Headers.builder().add("X-Shopify-Topic", "customers/update")
+                .add("X-Shopify-Triggered-At", "2027-06-01T00:00:00Z").add("X-Shopify-Event-Id", "ev-1").build();
+        MappingResult r = Mapper.map(i, Payloads.parse(body.getBytes(StandardCharsets.UTF_8), "application/json"),
+                headers, "delivery-1", RECEIVED);
+        assertThat(r.updates().get(0).eventTime()).isEqualTo(Instant.parse("2025-12-31T23:00:00Z"));
+    }
+
+    @Test
+    void hubSpotOrdersByTheContactsChangeTimeNotTheRequestTimestampARetryRestamps() {
+        Integration i = ConfigLoader.parse("relay.yaml", "integrations:\n  crm:\n    preset: hubspot\n"
+                + "    verify: { scheme: hubspot-v3, secret: s, public_url: \"https://h.example.com/webhooks/crm\" }\n")
+                .integration("crm");
+        String body = "{\"vid\":7,\"is-contact\":true,\"properties\":{\"email\":{\"value\":\"a@example.com\"},"
+                + "\"lifecyclestage\":{\"value\":\"lead\",\"versions\":[{\"value\":\"lead\",\"timestamp\":1767200000000}]},"
+                + "\"lastmodifieddate\":{\"value\":\"1767211200000\"}}}";
+        Headers headers = Headers.builder().add("X-HubSpot-Request-Timestamp", Long.toString(RECEIVED.toEpochMilli()))
+                .build();
+        MappingResult r = Mapper.map(i, Payloads.parse(body.getBytes(StandardCharsets.UTF_8), "application/json"),
+                headers, "delivery-1", RECEIVED);
+        assertThat(r.updates().get(0).eventTime()).isEqualTo(Instant.ofEpochMilli(1767211200000L));
+        String versionsOnly = body.replace(",\"lastmodifieddate\":{\"value\":\"1767211200000\"}", "");
+        MappingResult v = Mapper.map(i, Payloads.parse(versionsOnly.getBytes(StandardCharsets.UTF_8),
+                "application/json"), headers, "delivery-1", RECEIVED);
+        assertThat(v.updates().get(0).eventTime()).isEqualTo(Instant.ofEpochMilli(1767200000000L));
+    }
+
+    @Test
     void withoutAnEventIdTheDeliveryIdIsUsedAndWithoutATimeTheReceiptTime() {
         MappingResult r = map("""
                     event: { id: nothing }

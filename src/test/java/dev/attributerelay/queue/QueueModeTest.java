@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.attributerelay.Wiring;
+import dev.attributerelay.chartmogul.RateLimiter;
 import dev.attributerelay.mapping.AttributeUpdate;
 import dev.attributerelay.mapping.CustomerRef;
 import dev.attributerelay.testing.FakeChartMogul;
+import dev.attributerelay.testing.LocalDynamo;
 import dev.attributerelay.testing.LocalSqs;
 import dev.attributerelay.testing.QueueHarness;
 import dev.attributerelay.testing.RelayHarness.Reply;
+import dev.attributerelay.testing.RelayHarness;
 import dev.attributerelay.testing.SqsPoller;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,6 +22,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,6 +178,43 @@ class QueueModeTest {
         assertThat(line.get("message").asText()).startsWith("stale");
         assertThat(line.get("stale_drops").asInt()).isEqualTo(2);
         assertThat(h.sqs.visible(h.queues.url()) + h.sqs.inFlight(h.queues.url())).isZero();
+    }
+
+    @Test
+    void anOlderEventReachingASecondWorkerContainerLateIsStaleThroughTheSharedTable() throws Exception {
+        LocalDynamo dynamo = LocalDynamo.shared();
+        Map<String, String> env = dynamo.env(dynamo.createStateTable());
+        QueueHarness.Worker first = h.worker(RateLimiter.unlimited(), RelayHarness.fastRetries(),
+                UnaryOperator.identity(), Wiring.stateStore(env));
+        QueueHarness.Worker second = h.worker(RateLimiter.unlimited(), RelayHarness.fastRetries(),
+                UnaryOperator.identity(), Wiring.stateStore(env));
+        SqsPoller poller = h.poller(30_000);
+        h.invoke(QueueHarness.webhook("evt_new", T0.plusSeconds(60), "cus_StripeA", "enterprise", 20));
+        poller.pollOnce(first.handler(), 1);
+        h.invoke(QueueHarness.webhook("evt_old", T0, "cus_StripeA", "starter", 3));
+        SqsPoller.Batch batch = poller.pollOnce(second.handler(), 1);
+
+        assertThat(batch.messages()).hasSize(1);
+        assertThat(batch.failed()).isEmpty();
+        assertThat(h.chartmogul.requests("PUT")).as("the second container knows what the first applied").hasSize(1);
+        assertThat(h.chartmogul.requests("GET")).as("and whom it resolved").hasSize(1);
+        assertThat(h.chartmogul.attributesOf(UUID_A).get("plan").asText()).isEqualTo("enterprise");
+    }
+
+    @Test
+    void dynamoDbUnavailableReturnsTheMessageAndWritesNothing() throws Exception {
+        try (LocalDynamo own = LocalDynamo.own()) {
+            Map<String, String> env = own.env(own.createStateTable());
+            QueueHarness.Worker worker = h.worker(RateLimiter.unlimited(), RelayHarness.fastRetries(),
+                    UnaryOperator.identity(), Wiring.stateStore(env));
+            own.stop();
+            h.invoke(QueueHarness.webhook("evt_1", T0, "cus_StripeA", "pro", 5));
+            SqsPoller.Batch batch = h.poller(30_000).pollOnce(worker.handler(), 1);
+            assertThat(batch.failed()).as("returned to the queue").hasSize(1);
+            assertThat(h.chartmogul.requests()).as("nothing sent without the guard").isEmpty();
+            JsonNode line = h.workerLines().get(h.workerLines().size() - 1);
+            assertThat(line.get("outcome").asText()).isEqualTo("unavailable");
+        }
     }
 
     @Test

@@ -64,7 +64,9 @@ class QueueWorkerTest {
                     .filteredOn(p -> p.contains("cus_1")).hasSize(5);
             assertThat(h.chartmogul.requests("PUT")).noneMatch(req -> req.body().contains("enterprise"));
             assertThat(h.chartmogul.attributesOf("cus_2").get("plan").asText()).isEqualTo("basic");
-            assertThat(delays).hasSize(1); // the failed delivery's one message; the held-back one keeps the queue's timeout
+            // the failed delivery's message waits its backoff; the one held back behind it, untouched, comes back at once
+            // (the FIFO group stays blocked by the first until that one returns)
+            assertThat(delays).containsExactly(Duration.ofSeconds(5), Duration.ZERO);
         }
     }
 
@@ -73,9 +75,25 @@ class QueueWorkerTest {
         QueueMessage first = message("1", "billing", "cus_1", "p", Instant.EPOCH, 1);
         QueueMessage fourth = message("1", "billing", "cus_1", "p", Instant.EPOCH, 4);
         QueueMessage many = message("1", "billing", "cus_1", "p", Instant.EPOCH, 30);
-        var unavailable = new dev.attributerelay.inbound.Outcome.Unavailable("x", 5);
+        var unavailable = new dev.attributerelay.DeliveryResult.RetryLater(5, "x");
         assertThat(QueueWorker.delay(unavailable, List.of(first))).isEqualTo(Duration.ofSeconds(5));
         assertThat(QueueWorker.delay(unavailable, List.of(fourth))).isEqualTo(Duration.ofSeconds(40));
         assertThat(QueueWorker.delay(unavailable, List.of(many))).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void aCustomerNotInChartMogulYetWaitsHoursBetweenTriesNotMinutes() {
+        var awaiting = new dev.attributerelay.DeliveryResult.RetryLater(60, "x", true);
+        assertThat(QueueWorker.delay(awaiting, List.of(message("1", "billing", "cus_1", "p", Instant.EPOCH, 5))))
+                .isEqualTo(Duration.ofMinutes(16));
+        assertThat(QueueWorker.delay(awaiting, List.of(message("1", "billing", "cus_1", "p", Instant.EPOCH, 25))))
+                .isEqualTo(QueueWorker.CUSTOMER_MAX_DELAY);
+        // the redrive limit of 25 receives spans days, as long as a provider's own retries
+        long total = 0;
+        for (int receive = 1; receive < 25; receive++) {
+            total += QueueWorker.delay(awaiting, List.of(message("1", "billing", "cus_1", "p", Instant.EPOCH, receive)))
+                    .toSeconds();
+        }
+        assertThat(Duration.ofSeconds(total)).isGreaterThan(Duration.ofDays(3));
     }
 }

@@ -82,7 +82,7 @@ class CustomerResolverTest {
     void aForgottenUuidIsLookedUpAgain() {
         CustomerRef solo = new CustomerRef.Email("solo@example.com");
         resolver.resolve(solo, deadline);
-        resolver.forget(solo);
+        resolver.forget(solo, deadline);
         assertThat(resolver.resolve(solo, deadline)).isEqualTo(new Resolution.Found("cus_c", false));
         assertThat(cm.requests()).hasSize(2);
     }

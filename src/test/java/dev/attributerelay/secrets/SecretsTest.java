@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,7 +71,7 @@ class SecretsTest {
     }
 
     @Test
-    void theCacheReadsOncePerTtlRefreshesOnDemandAndSurvivesAFailedRead() {
+    void theCacheReadsOncePerTtlRefreshesOnDemandAndServesTheLastGoodValueWhileTheServiceFails() {
         fake.put("relay", "{\"chartmogul_api_key\":\"k1\"}");
         Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
         Clock clock = new Clock() {
@@ -77,7 +79,9 @@ class SecretsTest {
             public Clock withZone(java.time.ZoneId z) { return this; }
             public Instant instant() { return now[0]; }
         };
-        CachedSecrets cached = new CachedSecrets(new SecretsManagerSource(sdk, "relay"), clock, Duration.ofMinutes(5));
+        List<String> warnings = new ArrayList<>();
+        CachedSecrets cached = new CachedSecrets(new SecretsManagerSource(sdk, "relay"), clock, Duration.ofMinutes(5),
+                warnings::add);
         cached.get();
         cached.get();
         assertThat(fake.reads()).isEqualTo(1);
@@ -89,11 +93,34 @@ class SecretsTest {
 
         now[0] = now[0].plus(Duration.ofMinutes(6));
         fake.failWith(500);
-        assertThatThrownBy(cached::get).isInstanceOf(SecretsUnavailableException.class);
+        assertThat(cached.get().apiKey()).isEqualTo("k2"); // expired, the service fails: the last good value serves
         int afterFailure = fake.reads();
         assertThat(afterFailure).isGreaterThan(2); // the expired cache did go to the service
+        assertThat(warnings).singleElement().asString().contains("serving the secret").doesNotContain("k2");
+        for (int i = 0; i < 20; i++) {
+            assertThat(cached.get().apiKey()).isEqualTo("k2");
+        }
+        assertThat(fake.reads()).isEqualTo(afterFailure); // not re-tried on every request while it fails
+
+        now[0] = now[0].plus(CachedSecrets.FAILURE_BACKOFF);
         fake.failWith(0);
         assertThat(cached.get().apiKey()).isEqualTo("k2");
-        assertThat(fake.reads()).isEqualTo(afterFailure + 1); // the failure was not cached
+        assertThat(fake.reads()).isEqualTo(afterFailure + 1); // past the backoff it reads again, and recovers
+
+        // an hour past the TTL a stale value no longer serves: the failure is the answer
+        now[0] = now[0].plus(Duration.ofMinutes(5)).plus(CachedSecrets.STALE_LIMIT).plusSeconds(1);
+        fake.failWith(500);
+        assertThatThrownBy(cached::get).isInstanceOf(SecretsUnavailableException.class);
+        fake.failWith(0);
+    }
+
+    @Test
+    void aFailureWithNothingCachedIsTriedAgainByTheNextRequest() {
+        fake.put("relay", "{\"chartmogul_api_key\":\"k1\"}").failWith(500);
+        CachedSecrets cached = new CachedSecrets(new SecretsManagerSource(sdk, "relay"), Clock.systemUTC(),
+                Duration.ofMinutes(5));
+        assertThatThrownBy(cached::get).isInstanceOf(SecretsUnavailableException.class);
+        fake.failWith(0);
+        assertThat(cached.get().apiKey()).isEqualTo("k1"); // nothing to serve meanwhile: trying is how it recovers
     }
 }

@@ -167,9 +167,14 @@ public final class FakeChartMogul implements AutoCloseable {
         return this;
     }
 
-    /** The next request is answered with a recorded fixture response ({@code chartmogul/<name>.json}). */
+    /** The next request is answered with one of the project's ChartMogul exchanges ({@code fixtures/chartmogul/<name>.json}). */
     public FakeChartMogul thenReplay(String fixture) {
-        JsonNode r = Fixtures.chartmogul(fixture).get("response");
+        return thenReplay(Fixtures.chartmogul(fixture));
+    }
+
+    /** The next request is answered with an exchange's response ({@code {"request": …, "response": …}}). */
+    public FakeChartMogul thenReplay(JsonNode exchange) {
+        JsonNode r = exchange.get("response");
         Map<String, String> headers = new LinkedHashMap<>();
         r.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
         JsonNode body = r.get("body");

@@ -27,10 +27,17 @@ public final class FakeSecretsManager implements AutoCloseable {
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
     private final AtomicInteger reads = new AtomicInteger();
     private volatile int failWith;
+    private volatile long hangMillis;
+    private final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-secrets-manager");
+        t.setDaemon(true);
+        return t;
+    });
 
     public FakeSecretsManager() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(threads); // a hanging answer must not hold up the others
         server.start();
     }
 
@@ -49,6 +56,12 @@ public final class FakeSecretsManager implements AutoCloseable {
         return this;
     }
 
+    /** Every read waits this long before it is answered (a Secrets Manager that hangs), until set back to 0. */
+    public FakeSecretsManager hangFor(long millis) {
+        this.hangMillis = millis;
+        return this;
+    }
+
     public int reads() {
         return reads.get();
     }
@@ -56,6 +69,7 @@ public final class FakeSecretsManager implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        threads.shutdownNow();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -67,6 +81,14 @@ public final class FakeSecretsManager implements AutoCloseable {
                 return;
             }
             reads.incrementAndGet();
+            if (hangMillis > 0) {
+                try {
+                    Thread.sleep(hangMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             if (failWith != 0) {
                 respond(ex, failWith, error("InternalServiceError", "injected failure"));
                 return;

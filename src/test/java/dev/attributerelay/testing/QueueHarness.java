@@ -12,9 +12,11 @@ import dev.attributerelay.lambda.QueueWorkerHandler;
 import dev.attributerelay.mapping.ConfigLoader;
 import dev.attributerelay.mapping.RelayConfig;
 import dev.attributerelay.queue.QueueWorker;
+import dev.attributerelay.queue.SqsHeldQueue;
 import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.queue.SqsVisibility;
 import dev.attributerelay.secrets.SecretsManagerSource;
+import dev.attributerelay.state.StateStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -65,6 +67,8 @@ public final class QueueHarness implements AutoCloseable {
     public final FakeSecretsManager secretsManager;
     public final LocalSqs sqs;
     public final LocalSqs.Queues queues;
+    /** The held-updates queue, a standard queue as template.yaml makes it; both functions write to it. */
+    public final String heldUrl;
     public final Relay api;
     private final RelayConfig config;
     private final SecretsManagerClient secretsSdk;
@@ -88,6 +92,7 @@ public final class QueueHarness implements AutoCloseable {
         this.sqs = sqs.useAsDefault();
         this.chartmogul = chartmogul.acceptKey(API_KEY);
         this.queues = sqs.fifoWithDeadLetters(LocalSqs.uniqueName("updates"), maxReceives, visibilitySeconds);
+        this.heldUrl = sqs.client().createQueue(b -> b.queueName(LocalSqs.uniqueName("held"))).queueUrl();
         this.config = ConfigLoader.parse("relay.yaml", relayYaml);
         try {
             this.secretsManager = new FakeSecretsManager().put(SECRET_ID, "{\"chartmogul_api_key\":\"" + API_KEY
@@ -107,7 +112,8 @@ public final class QueueHarness implements AutoCloseable {
         this.api = new Wiring.Parts(config, new SecretsManagerSource(secretsSdk, SECRET_ID),
                 Wiring.transportFor(chartmogul.url()), chartmogul.url(), clock,
                 new EventLog(new PrintStream(apiLog, true, StandardCharsets.UTF_8)), RelayHarness.fastRetries(),
-                RateLimiter.unlimited(), new SqsUpdateQueue(apiSqs, queues.url())).relay();
+                RateLimiter.unlimited(), new SqsUpdateQueue(apiSqs, queues.url()))
+                .withHeld(new SqsHeldQueue(apiSqs, heldUrl, clock)).relay();
     }
 
     /** A webhook through the API function (20 s budget, as API Gateway's integration timeout nearly is). */
@@ -162,14 +168,19 @@ public final class QueueHarness implements AutoCloseable {
      *                 wait minutes shortens them; the worker's own figure is still recorded)
      */
     public Worker worker(RateLimiter limiter, RetryPolicy retry, UnaryOperator<Duration> compress) {
+        return worker(limiter, retry, compress, null);
+    }
+
+    /** @param state the applied-state store the container shares with others (a table); null: its own memory */
+    public Worker worker(RateLimiter limiter, RetryPolicy retry, UnaryOperator<Duration> compress, StateStore state) {
         Relay relay = new Wiring.Parts(config, new SecretsManagerSource(secretsSdk, SECRET_ID),
                 Wiring.transportFor(chartmogul.url()), chartmogul.url(), clock, new EventLog(workerOut), retry,
-                limiter, null).relay();
+                limiter, null, state).relay();
         SqsClient workerSqs = SqsUpdateQueue.defaultClient();
         closing.add(workerSqs);
         RecordingVisibility visibility = new RecordingVisibility(new SqsVisibility(workerSqs, queues.url()), compress);
-        QueueWorker worker = new QueueWorker(relay.config(), relay.delivery(), relay.client(), visibility, relay.log(),
-                clock);
+        QueueWorker worker = new QueueWorker(relay.config(), relay.delivery(), relay.client(), visibility,
+                new SqsHeldQueue(workerSqs, heldUrl, clock), relay.log(), clock);
         return new Worker(new QueueWorkerHandler(worker, clock), relay, visibility);
     }
 
@@ -223,6 +234,16 @@ public final class QueueHarness implements AutoCloseable {
         public void delay(String receiptHandle, Duration delay) {
             delays.add(delay);
             real.delay(receiptHandle, compress.apply(delay));
+        }
+
+        @Override
+        public void delayAll(java.util.Map<String, Duration> byReceiptHandle) {
+            java.util.Map<String, Duration> compressed = new java.util.LinkedHashMap<>();
+            byReceiptHandle.forEach((handle, delay) -> {
+                delays.add(delay);
+                compressed.put(handle, compress.apply(delay));
+            });
+            real.delayAll(compressed); // in batches, as the worker sends them
         }
 
         public List<Duration> delays() {

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.attributerelay.EventLog;
 import dev.attributerelay.Relay;
 import dev.attributerelay.Wiring;
+import dev.attributerelay.chartmogul.RateLimiter;
 import dev.attributerelay.chartmogul.RetryPolicy;
 import dev.attributerelay.lambda.ApiGatewayHandler;
 import dev.attributerelay.lambda.EventBridgeHandler;
 import dev.attributerelay.mapping.ConfigLoader;
+import dev.attributerelay.queue.HeldQueue;
 import dev.attributerelay.secrets.SecretsManagerSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -44,6 +46,11 @@ public final class RelayHarness implements AutoCloseable {
     }
 
     public RelayHarness(String relayYaml, String secretJson, Clock clock) {
+        this(relayYaml, secretJson, clock, null);
+    }
+
+    /** @param held the held queue the relay writes to; null: held updates are logged only, as without one */
+    public RelayHarness(String relayYaml, String secretJson, Clock clock, HeldQueue held) {
         try {
             this.chartmogul = new FakeChartMogul();
             this.secretsManager = new FakeSecretsManager().put(SECRET_ID, secretJson);
@@ -57,9 +64,11 @@ public final class RelayHarness implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
-        this.relay = Wiring.relay(ConfigLoader.parse("relay.yaml", relayYaml), new SecretsManagerSource(sdk, SECRET_ID),
-                Wiring.transportFor(chartmogul.url()), chartmogul.url(), clock,
-                new EventLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8)), fastRetries());
+        EventLog log = new EventLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8));
+        Wiring.Parts parts = new Wiring.Parts(ConfigLoader.parse("relay.yaml", relayYaml),
+                new SecretsManagerSource(sdk, SECRET_ID), Wiring.transportFor(chartmogul.url()), chartmogul.url(), clock,
+                log, fastRetries(), RateLimiter.unlimited(), null);
+        this.relay = (held == null ? parts : parts.withHeld(held)).relay();
     }
 
     /** Real backoff shape, small waits: a test retries in milliseconds, not seconds. */

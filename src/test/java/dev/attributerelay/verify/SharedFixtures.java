@@ -1,34 +1,24 @@
 package dev.attributerelay.verify;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.attributerelay.testing.Fixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The shared fixtures beside the repository (system property {@code shared.dir}, set by surefire). */
+/** The recorded SDK vectors and captures of the shared corpus; see {@link Fixtures#recorded}. */
 final class SharedFixtures {
     private SharedFixtures() {
     }
 
-    /** The sdk fixtures folder; the calling test is skipped, with a message, when it is absent. */
+    /** The sdk fixtures folder; the calling test is skipped, with the corpus message, when it is absent. */
     static Path sdk() {
-        String dir = System.getProperty("shared.dir");
-        Path sdk = dir == null ? null : Path.of(dir, "fixtures", "sdk");
-        assumeTrue(sdk != null && Files.isDirectory(sdk),
-                "shared fixtures not found (system property shared.dir = " + dir + "); skipping");
-        return sdk;
+        return Fixtures.recorded("sdk");
     }
 
     static JsonNode json(Path file) {
-        try {
-            return new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Fixtures.read(file);
     }
 
     static byte[] bytes(Path file) {

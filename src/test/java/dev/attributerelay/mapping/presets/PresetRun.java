@@ -28,6 +28,10 @@ import java.util.Set;
 final class PresetRun implements AutoCloseable {
     static final String API_KEY = "cm_presets_test_key";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Decimals as sent ("0.00" stays "0.00"). */
+    private static final ObjectMapper EXACT = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
     /** Headers a capture recorded that say nothing to a mapping and would be wrong for a re-serialised body. */
     private static final Set<String> DROPPED_HEADERS = Set.of("content-length", "stripe-signature", "paddle-signature",
             "x-hubspot-signature", "x-hubspot-signature-v3", "x-hubspot-signature-version", "x-shopify-hmac-sha256",
@@ -42,7 +46,9 @@ final class PresetRun implements AutoCloseable {
         this.preset = preset;
         StringBuilder yaml = new StringBuilder("integrations:\n  " + preset + ":\n")
                 .append("    verify: { scheme: none, allow_unsigned: true }\n")
-                .append("    preset: ").append(preset).append('\n');
+                .append("    preset: ").append(preset).append('\n')
+                // each event's whole mapping is asserted, so values equal to an earlier event's are sent again
+                .append("    skip_unchanged: false\n");
         for (String s : settings) {
             yaml.append("    ").append(s).append('\n');
         }
@@ -78,27 +84,54 @@ final class PresetRun implements AutoCloseable {
         return post(body, Map.of());
     }
 
-    /** A hookdeck-style capture ({headers, body}): its body re-serialised compactly, its headers minus signatures. */
+    /**
+     * A hookdeck-style capture ({headers, body}) of the recorded corpus: its body re-serialised compactly, its
+     * headers minus signatures. The calling test is skipped when the corpus is absent.
+     */
     RelayHarness.Reply postCapture(String relativePath) {
         Capture c = capture(relativePath);
         return post(c.body, c.headers);
     }
 
-    /** A file whose bytes are the body as the provider sent it. */
+    /** A file of the recorded corpus whose bytes are the body as the provider sent it. */
     RelayHarness.Reply postFile(String relativePath) {
         return post(file(relativePath));
     }
 
+    /** One of the project's own fixtures ({@code fixtures/<provider>/<event>}) as the body, byte for byte. */
+    RelayHarness.Reply postOwn(String relativePath, Map<String, String> headers) {
+        try {
+            return post(Files.readString(Fixtures.own(relativePath), StandardCharsets.UTF_8), headers);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The attributes of the last PUT ChartMogul received, key to value as JSON text; empty when none was sent. */
+    Map<String, String> lastPut() {
+        List<FakeChartMogul.Recorded> puts = h.chartmogul.requests("PUT");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!puts.isEmpty()) {
+            try {
+                EXACT.readTree(puts.get(puts.size() - 1).body()).path("custom").fields()
+                        .forEachRemaining(e -> out.put(e.getKey(), e.getValue().path("value").toString()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
     static String file(String relativePath) {
         try {
-            return Files.readString(Fixtures.path(relativePath), StandardCharsets.UTF_8);
+            return Files.readString(Fixtures.recorded(relativePath), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     static Capture capture(String relativePath) {
-        JsonNode root = Fixtures.json(relativePath);
+        JsonNode root = Fixtures.recordedJson(relativePath);
         Map<String, String> headers = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = root.path("headers").fields();
         while (it.hasNext()) {

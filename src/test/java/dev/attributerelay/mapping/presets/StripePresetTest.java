@@ -171,7 +171,7 @@ class StripePresetTest {
 
     @Test
     void olderSinglePlanSubscriptionEventsUseThePlanOnTheSubscription() {
-        JsonNode events = Fixtures.json("sdk/stripe/webhook-events.json");
+        JsonNode events = Fixtures.recordedJson("sdk/stripe/webhook-events.json");
         String updated = null;
         String deleted = null;
         String trialWillEnd = null;
