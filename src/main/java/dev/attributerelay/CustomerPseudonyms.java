@@ -33,9 +33,15 @@ public final class CustomerPseudonyms {
         this.key = key;
     }
 
-    /** Keyed by the relay's secrets, read through the same cache as everything else. */
-    public static CustomerPseudonyms of(Supplier<RelaySecrets> secrets) {
-        return new CustomerPseudonyms(() -> keyOf(secrets.get()));
+    /**
+     * Keyed by the relay's secrets as last read: a log line never waits on Secrets Manager (a hang there must not
+     * cost the request its budget), so before the first read the pseudonym is {@value #UNKEYED}.
+     */
+    public static CustomerPseudonyms of(Supplier<RelaySecrets> lastRead) {
+        return new CustomerPseudonyms(() -> {
+            RelaySecrets s = lastRead.get();
+            return s == null ? null : keyOf(s);
+        });
     }
 
     /** A key of this process only: never clear text, but not comparable across containers. */

@@ -136,7 +136,7 @@ public final class Wiring {
                     AppliedState.Sleeper.REAL);
             AppliedState applied = new AppliedState(store, clock, settleTime(retry), AppliedState.Sleeper.REAL);
             return new Relay(config, secrets, new Delivery(resolver, client, applied), client, queue, held, clock,
-                    log.with(CustomerPseudonyms.of(secrets::get)));
+                    log.with(CustomerPseudonyms.of(secrets::lastRead)));
         }
     }
 

@@ -155,6 +155,12 @@ public final class ConfigLoader {
 
         boolean create = bool(node, "create_missing_attributes", where, false);
         boolean skipUnchanged = bool(node, "skip_unchanged", where, true);
+        UnknownCustomerPolicy ownPolicy = null; // null: the preset's, else retry
+        try {
+            ownPolicy = unknownCustomerPolicy(node, where, null);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
         long maxBody = Integration.DEFAULT_MAX_BODY_BYTES;
         JsonNode mb = node.get("max_body_bytes");
         if (mb != null) {
@@ -190,10 +196,8 @@ public final class ConfigLoader {
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
-        try {
-            policy = unknownCustomerPolicy(node, where, policy);
-        } catch (ConfigException e) {
-            problems.addAll(e.problems());
+        if (ownPolicy != null) {
+            policy = ownPolicy;
         }
         if (rules.isEmpty() && problems.isEmpty()) {
             throw where.error("events", "no rules: list at least one under events:, or name a preset");

@@ -206,7 +206,7 @@ class CliTest {
                 .contains(file + ": integration 'first', rule events[1] (second), field when: ")
                 .contains(file + ": integration 'first', rule events[1] (second), field customer: names both")
                 .contains(file + ": integration 'other', field verify.scheme: ")
-                .contains(file + ": integration 'other', field on_unknown_customer: must be retry, skip or reject")
+                .contains(file + ": integration 'other', field on_unknown_customer: must be retry, skip or hold")
                 .contains(file + ": integration 'other', field create_missing_attribute: is not a known setting")
                 .contains(file + ": integration 'other', field max_body_bytes: must be a whole number")
                 .endsWith("9 problems\n");
