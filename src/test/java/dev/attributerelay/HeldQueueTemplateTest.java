@@ -3,6 +3,7 @@ package dev.attributerelay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.attributerelay.testing.CloudFormationYaml;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class HeldQueueTemplateTest {
 
     static JsonNode template() throws Exception {
-        return dev.attributerelay.testing.CloudFormationYaml.read(Files.readString(Path.of("template.yaml")));
+        return CloudFormationYaml.read(Files.readString(Path.of("template.yaml")));
     }
 
     @Test

@@ -69,6 +69,34 @@ public final class ChartMogulClient {
         }
     }
 
+    /**
+     * One page of the account's customers (of one data source when given), {@code perPage} at most 200, for
+     * resolving many references with one call per page instead of one per customer.
+     *
+     * @param cursor null for the first page, else the previous page's {@link CustomerPage#cursor()}
+     */
+    public CustomerPage listCustomers(String dataSourceUuid, String cursor, int perPage, Deadline deadline) {
+        StringBuilder query = new StringBuilder("per_page=").append(Math.max(1, Math.min(200, perPage)));
+        if (dataSourceUuid != null) {
+            query.append("&data_source_uuid=").append(encode(dataSourceUuid));
+        }
+        if (cursor != null) {
+            query.append("&cursor=").append(encode(cursor));
+        }
+        Transport.Response r = call("GET", "/v1/customers?" + query, null, deadline);
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            throw new ChartMogulException(r.status(), "ChartMogul answered with a body that is not JSON",
+                    r.headers().get("x-request-id"), true, 5);
+        }
+        List<JsonNode> entries = new ArrayList<>();
+        root.path("entries").forEach(entries::add);
+        String next = root.path("cursor").isTextual() ? root.path("cursor").asText() : null;
+        return new CustomerPage(entries, next, root.path("has_more").asBoolean(false) && next != null);
+    }
+
     /** PUT: sets attributes already defined in the account. */
     public void updateAttributes(String uuid, Map<String, TypedValue> attributes, String source, Deadline deadline) {
         ObjectNode custom = Json.MAPPER.createObjectNode();

@@ -78,6 +78,8 @@ public final class Cli {
             "      from --secrets, RELAY_SECRETS or CHARTMOGUL_SECRET_ID, or with --to onto the update queue; what is",
             "      still held goes back with its new reason. --dry-run lists them with their reasons. Exit 1 when",
             "      some went back held or failed.",
+            "  backfill <integration> [--since DATE] [--limit N] [--dry-run] [--state-file FILE] [--rate R] [--queue URL]",
+            "      set the attributes of the customers that existed before the first webhook (backfill --help)",
             "  replay --from <dead-letter-queue-url> --to <queue-url> [--max N] [--dry-run]",
             "      queued mode: move dead-letter messages back to the update queue once the cause is fixed (same",
             "      body and message group, a fresh deduplication id; deleted from the dead-letter queue only after",
@@ -114,6 +116,8 @@ public final class Cli {
                     return replay(Options.parse(args, 1), env, out, err);
                 case "history":
                     return HistoryCommand.run(args, env, out, err);
+                case "backfill":
+                    return BackfillCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), env, out, err);
                 case "hash":
                     return HashCommand.run(args, env, out, err);
                 default:

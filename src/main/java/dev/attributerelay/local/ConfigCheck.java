@@ -50,6 +50,11 @@ final class ConfigCheck {
             if (key != null && secrets.all(key).isEmpty()) {
                 out.add("integration '" + i.name() + "', field verify.secret: the secrets have no key '" + key + "'");
             }
+            String backfillKey = i.backfill() == null ? null : i.backfill().apiKeySecret();
+            if (backfillKey != null && secrets.all(backfillKey).isEmpty()) {
+                out.add("integration '" + i.name() + "', field backfill.api_key: the secrets have no key '" + backfillKey
+                        + "' (the provider API key backfill reads with)");
+            }
         }
         return out;
     }

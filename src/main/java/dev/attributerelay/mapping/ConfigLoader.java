@@ -33,7 +33,7 @@ public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Set<String> INTEGRATION_FIELDS = Set.of("source", "verify", "eventbridge_source",
             "create_missing_attributes", "on_unknown_customer", "events", "preset", "max_body_bytes", "event",
-            "data_source_uuid", "skip_unchanged", "respond_within_ms");
+            "data_source_uuid", "skip_unchanged", "respond_within_ms", "backfill");
     private static final Set<String> VERIFY_FIELDS = Set.of("scheme", "secret", "tolerance_seconds", "public_url",
             "allow_unsigned", "legacy_versions");
     private static final Set<String> RULE_FIELDS = Set.of("name", "when", "each", "customer", "attributes");
@@ -217,9 +217,31 @@ public final class ConfigLoader {
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
+        BackfillSpec backfill = null;
+        try {
+            backfill = backfillSpec(node.get("backfill"), preset, where);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
         failIfAny(problems);
         return new Integration(name, source, verify, verifier, eventbridgeSource, create, policy, maxBody, budget, event,
-                rules, skipUnchanged);
+                rules, skipUnchanged, backfill);
+    }
+
+    /** {@code backfill: { api_key: <secret key> }}: the secrets JSON key of the provider's API key (DESIGN §9). */
+    private static BackfillSpec backfillSpec(JsonNode b, String preset, Where where) {
+        if (b == null) {
+            return null;
+        }
+        if (!b.isObject()) {
+            throw where.error("backfill", "must be a mapping with 'api_key' (the secrets key of the provider's API key)");
+        }
+        onlyFields(b, Set.of("api_key"), where, "backfill.");
+        JsonNode key = b.get("api_key");
+        if (key == null || !key.isTextual() || key.asText().isBlank()) {
+            throw where.error("backfill.api_key", "must name the key of the secrets JSON that holds the provider's API key");
+        }
+        return new BackfillSpec(key.asText(), preset);
     }
 
     /** API Gateway's HTTP API waits at most 30 s for the function; a budget beyond it could never be kept. */

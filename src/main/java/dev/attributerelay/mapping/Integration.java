@@ -21,6 +21,7 @@ import java.util.List;
  * @param event                    where the event id, type and time are in the payload
  * @param rules                    preset rules first, then the integration's own
  * @param skipUnchanged            leave values equal to the newest applied ones out of the PUT ({@code skip_unchanged})
+ * @param backfill                 the {@code backfill:} block, or null when the integration has none
  */
 public record Integration(
         String name,
@@ -34,7 +35,8 @@ public record Integration(
         Duration respondWithin,
         EventFields event,
         List<Rule> rules,
-        boolean skipUnchanged) {
+        boolean skipUnchanged,
+        BackfillSpec backfill) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     /** The budget of an integration whose preset and scheme name none. */
@@ -44,13 +46,28 @@ public record Integration(
         rules = List.copyOf(rules);
     }
 
-    /** With {@code skip_unchanged} at its default, on. */
+    /** Without a {@code backfill:} block. */
+    public Integration(String name, String source, VerifySpec verify, SignatureScheme verifier, String eventbridgeSource,
+                       boolean createMissingAttributes, UnknownCustomerPolicy onUnknownCustomer, long maxBodyBytes,
+                       Duration respondWithin, EventFields event, List<Rule> rules, boolean skipUnchanged) {
+        this(name, source, verify, verifier, eventbridgeSource, createMissingAttributes, onUnknownCustomer, maxBodyBytes,
+                respondWithin, event, rules, skipUnchanged, null);
+    }
+
+    /** With {@code skip_unchanged} at its default, on, and no {@code backfill:} block. */
+    public Integration(String name, String source, VerifySpec verify, SignatureScheme verifier, String eventbridgeSource,
+                       boolean createMissingAttributes, UnknownCustomerPolicy onUnknownCustomer, long maxBodyBytes,
+                       Duration respondWithin, EventFields event, List<Rule> rules) {
+        this(name, source, verify, verifier, eventbridgeSource, createMissingAttributes, onUnknownCustomer, maxBodyBytes,
+                respondWithin, event, rules, true);
+    }
+
+    /** With the default response budget, {@code skip_unchanged} on and no {@code backfill:} block. */
     public Integration(String name, String source, VerifySpec verify, SignatureScheme verifier, String eventbridgeSource,
                        boolean createMissingAttributes, UnknownCustomerPolicy onUnknownCustomer, long maxBodyBytes,
                        EventFields event, List<Rule> rules) {
         this(name, source, verify, verifier, eventbridgeSource, createMissingAttributes, onUnknownCustomer, maxBodyBytes,
-                DEFAULT_RESPOND_WITHIN,
-                event, rules, true);
+                DEFAULT_RESPOND_WITHIN, event, rules, true, null);
     }
 
     /** Expressions that find the provider's event id, type and time; any may be null. */

@@ -253,6 +253,30 @@ class CliTest {
     }
 
     @Test
+    void checkConfigWithSecretsNamesAMissingBackfillKey(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("relay.yaml");
+        Files.writeString(config, """
+                integrations:
+                  stripe:
+                    preset: stripe
+                    verify: { scheme: stripe, secret: stripe_signing_secret }
+                    backfill: { api_key: stripe_api_key }
+                """);
+        Path secrets = dir.resolve("secrets.json");
+        Files.writeString(secrets, "{\"chartmogul_api_key\":\"cm_DO_NOT_PRINT\",\"stripe_signing_secret\":\"whsec_DO_NOT_PRINT\"}");
+        assertThat(run(Map.of(), "check-config", config.toString(), "--secrets", secrets.toString())).isEqualTo(78);
+        assertThat(err()).contains("integration 'stripe', field backfill.api_key: the secrets have no key 'stripe_api_key'")
+                .contains("1 problem").doesNotContain("DO_NOT_PRINT");
+
+        out.reset();
+        err.reset();
+        Files.writeString(secrets, "{\"chartmogul_api_key\":\"cm_DO_NOT_PRINT\",\"stripe_signing_secret\":\"whsec_DO_NOT_PRINT\","
+                + "\"stripe_api_key\":\"rk_DO_NOT_PRINT\"}");
+        assertThat(run(Map.of(), "check-config", config.toString(), "--secrets", secrets.toString())).isZero();
+        assertThat(out() + err()).doesNotContain("DO_NOT_PRINT");
+    }
+
+    @Test
     void checkConfigWarnsAboutPlaceholdersLeftInPlace(@TempDir Path dir) throws Exception {
         assertThat(run(Map.of(), "check-config")).isZero();
         assertThat(err()).contains("warning: relay.yaml: integration 'hubspot', field verify.public_url: still the placeholder "

@@ -295,6 +295,8 @@ public final class FakeChartMogul implements AutoCloseable {
         if (method.equals("GET") && everyLookupFinds != null && (path.equals("/v1/customers") || path.equals("/v1/customers/search"))) {
             respond(ex, 200, entries(List.of(new Customer(everyLookupFinds, query.getOrDefault("external_id", "x"), "ds",
                     query.get("email")))).toString(), Map.of());
+        } else if (method.equals("GET") && path.equals("/v1/customers") && !query.containsKey("external_id")) {
+            respond(ex, 200, listPage(query).toString(), Map.of());
         } else if (method.equals("GET") && path.equals("/v1/customers")) {
             List<Customer> found = new ArrayList<>();
             for (Customer c : customers) {
@@ -353,6 +355,33 @@ public final class FakeChartMogul implements AutoCloseable {
         } else {
             respond(ex, 404, "{\"error\":\"Not found\"}", Map.of());
         }
+    }
+
+    /**
+     * ChartMogul's customer list: {@code per_page} (at most 200) a page in a stable order, {@code cursor} from the
+     * previous page, narrowed to {@code data_source_uuid}; each entry with its custom attributes as stored.
+     */
+    private ObjectNode listPage(Map<String, String> query) {
+        List<Customer> all = new ArrayList<>();
+        for (Customer c : customers) {
+            if (query.get("data_source_uuid") == null || query.get("data_source_uuid").equals(c.dataSource)) {
+                all.add(c);
+            }
+        }
+        int perPage = Math.max(1, Math.min(200, Integer.parseInt(query.getOrDefault("per_page", "200"))));
+        int from = query.get("cursor") == null ? 0
+                : Integer.parseInt(new String(Base64.getDecoder().decode(query.get("cursor")), StandardCharsets.UTF_8));
+        List<Customer> page = all.subList(Math.min(from, all.size()), Math.min(all.size(), from + perPage));
+        ObjectNode root = entries(page);
+        ArrayNode entries = (ArrayNode) root.get("entries");
+        for (JsonNode e : entries) {
+            ObjectNode custom = ((ObjectNode) e).putObject("attributes").putObject("custom");
+            values.getOrDefault(e.path("uuid").asText(), Map.of()).forEach(custom::set);
+        }
+        boolean more = from + perPage < all.size();
+        root.put("has_more", more);
+        root.put("cursor", Base64.getEncoder().encodeToString(Integer.toString(from + perPage).getBytes(StandardCharsets.UTF_8)));
+        return root;
     }
 
     private static ObjectNode entries(List<Customer> found) {
