@@ -11,6 +11,7 @@ import dev.attributerelay.mapping.Integration;
 import dev.attributerelay.mapping.TypedValue;
 import dev.attributerelay.resolve.CustomerResolver;
 import dev.attributerelay.resolve.Resolution;
+import dev.attributerelay.secrets.RelaySecrets;
 import dev.attributerelay.secrets.SecretsUnavailableException;
 import dev.attributerelay.state.AppliedState;
 import dev.attributerelay.state.Guard;
@@ -26,6 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * customer at once. What it comes to is a {@link DeliveryResult}, which each transport maps to its own answer.
  */
 public final class Delivery {
+    /** What a caller is told when the secrets cannot be read: nothing of which secret, or why. */
+    public static final String SECRETS_UNREADABLE = "the relay's secrets cannot be read now; the relay's log says why";
+
     /** How long a sender should wait before redelivering an update whose customer ChartMogul lacks. */
     static final int UNKNOWN_CUSTOMER_RETRY_SECONDS = 60;
 
@@ -54,7 +58,8 @@ public final class Delivery {
         try {
             return send(integration, update, times, deadline, true);
         } catch (SecretsUnavailableException e) {
-            return new DeliveryResult.RetryLater(30, e.getMessage());
+            // the answer names nothing of the secret; the log line's detail says which and how
+            return new DeliveryResult.RetryLater(30, SECRETS_UNREADABLE, false, e.getMessage());
         } catch (StateUnavailableException e) {
             return new DeliveryResult.RetryLater(e.retryAfterSeconds(), e.getMessage());
         } catch (ChartMogulException e) {
@@ -175,10 +180,14 @@ public final class Delivery {
 
     private static DeliveryResult failed(ChartMogulException e, AttributeUpdate update) {
         if (e.mayPass()) {
-            String why = e.status() == 401 || e.status() == 403
-                    ? "ChartMogul rejected the API key (HTTP " + e.status() + "); check " + "chartmogul_api_key in the secret"
-                    : "ChartMogul is unavailable: " + e.getMessage();
-            return new DeliveryResult.RetryLater(e.retryAfterSeconds(), why + requestId(e));
+            if (e.status() == 401 || e.status() == 403) {
+                // the caller learns the relay is not ready; which key of the secret to fix is for the log
+                return new DeliveryResult.RetryLater(e.retryAfterSeconds(), "ChartMogul rejected the relay's credentials"
+                        + " (HTTP " + e.status() + "); the relay's log says what to fix", false,
+                        "check " + RelaySecrets.API_KEY + " in the secret" + requestId(e));
+            }
+            return new DeliveryResult.RetryLater(e.retryAfterSeconds(), "ChartMogul is unavailable: " + e.getMessage()
+                    + requestId(e));
         }
         return held(update, HoldReason.REFUSED, "ChartMogul refused the update for " + describe(update) + ": "
                 + e.getMessage() + requestId(e));

@@ -34,14 +34,19 @@ public sealed interface DeliveryResult {
      *
      * @param afterSeconds     when trying again makes sense
      * @param awaitingCustomer the customer is not in ChartMogul yet: a wait of hours or days, not seconds
+     * @param detail           for the operator's log only (which secret, which key); null when the reason says it all
      */
-    record RetryLater(int afterSeconds, String reason, boolean awaitingCustomer) implements DeliveryResult {
+    record RetryLater(int afterSeconds, String reason, boolean awaitingCustomer, String detail) implements DeliveryResult {
         public RetryLater {
             afterSeconds = Math.max(1, afterSeconds);
         }
 
+        public RetryLater(int afterSeconds, String reason, boolean awaitingCustomer) {
+            this(afterSeconds, reason, awaitingCustomer, null);
+        }
+
         public RetryLater(int afterSeconds, String reason) {
-            this(afterSeconds, reason, false);
+            this(afterSeconds, reason, false, null);
         }
     }
 }

@@ -32,10 +32,29 @@ public final class EventLog {
         METRICS_WITH_QUEUE_AGE = List.copyOf(m);
     }
 
-    private final PrintStream out;
+    /**
+     * Each list is one metric series per value combination: by integration and outcome for the dashboard, by
+     * outcome alone and by failure alone for the alarms (which cannot sum over a dimension they do not name).
+     */
+    static final List<List<String>> DIMENSIONS = List.of(List.of("integration_name", "outcome"), List.of("via"),
+            List.of("outcome"), List.of("failure"));
 
+    private final PrintStream out;
+    private final CustomerPseudonyms pseudonyms;
+
+    /** Customers appear under a key of this process only: never in clear, not comparable across containers. */
     public EventLog(PrintStream out) {
+        this(out, CustomerPseudonyms.ephemeral());
+    }
+
+    public EventLog(PrintStream out, CustomerPseudonyms pseudonyms) {
         this.out = out;
+        this.pseudonyms = pseudonyms;
+    }
+
+    /** The same output, naming customers by {@code pseudonyms}. */
+    public EventLog with(CustomerPseudonyms pseudonyms) {
+        return new EventLog(out, pseudonyms);
     }
 
     public void outcome(Entry e) {
@@ -46,8 +65,13 @@ public final class EventLog {
         line.put("integration", e.integration());
         line.put("event_id", e.eventId());
         line.put("event_type", e.eventType());
-        line.put("customer", e.customers().size() == 1 ? e.customers().get(0) : e.customers());
+        // emails and external ids are personal data: only their keyed pseudonyms are logged
+        List<String> customers = pseudonyms.of(e.customers());
+        line.put("customer", customers.size() == 1 ? customers.get(0) : customers);
         line.put("attributes", e.attributeKeys());
+        if (o instanceof Outcome.Unavailable u && u.detail() != null) {
+            line.put("detail", u.detail());
+        }
         line.put("outcome", o.label());
         line.put("status", o.status());
         line.put("chartmogul_calls", e.usage().calls());
@@ -61,6 +85,8 @@ public final class EventLog {
         line.put("via", e.via());
         // metric values and their dimensions; dimension values must be text
         line.put("integration_name", e.integration() == null ? "none" : e.integration());
+        // tells the 4xx apart for alarms: unauthorized (a rotated signing secret) is not unknown_integration
+        line.put("failure", failure(o));
         line.put("events", 1);
         line.put("chartmogul_latency_ms", e.usage().latencyMillis());
         line.put("chartmogul_retries", e.usage().retries());
@@ -74,7 +100,7 @@ public final class EventLog {
                 "Timestamp", System.currentTimeMillis(),
                 "CloudWatchMetrics", List.of(Map.of(
                         "Namespace", NAMESPACE,
-                        "Dimensions", List.of(List.of("integration_name", "outcome"), List.of("via")),
+                        "Dimensions", DIMENSIONS,
                         "Metrics", e.queueAgeMs() == null ? METRICS : METRICS_WITH_QUEUE_AGE))));
         write(line);
     }
@@ -97,6 +123,14 @@ public final class EventLog {
         m.put("Name", name);
         m.put("Unit", unit);
         return m;
+    }
+
+    /** The error code of the answer ({@code unauthorized}, {@code payload_too_large}, ...); none for a success. */
+    static String failure(Outcome o) {
+        if (o instanceof Outcome.Rejected r) {
+            return r.failure().code();
+        }
+        return o instanceof Outcome.Unavailable ? "unavailable" : "none";
     }
 
     private static String message(Outcome o) {

@@ -174,17 +174,24 @@ public final class Relay {
 
     /** Null when verified; otherwise the 401 or 503 to answer. */
     private Outcome verify(Integration integration, Inbound in, Deadline deadline) {
+        // no credential at all: refused before any secret is read, so a stranger learns nothing about them
+        Verdict.Refused missing = integration.verifier().missingCredential(in);
+        if (missing != null) {
+            return new Outcome.Rejected(Failure.UNAUTHORIZED, missing.reason());
+        }
         List<String> keys = List.of();
         if (integration.verifier().needsSecret()) {
             String name = integration.verify().secretName();
             try {
                 keys = secrets.get(deadline).all(name);
             } catch (SecretsUnavailableException e) {
-                return new Outcome.Unavailable("the signing secret cannot be read now: " + e.getMessage(), 30);
+                return secretsUnavailable(e);
             }
             if (keys.isEmpty()) {
-                return new Outcome.Unavailable("the secret " + secrets.describe() + " has no key '" + name
-                        + "' that relay.yaml names for integration '" + integration.name() + "'", 60);
+                // the answer names nothing of the secret (no ARN, account, region or key); the log line does
+                return new Outcome.Unavailable("the signing secret of this integration is not configured yet; "
+                        + "the relay's log says what is missing", 60, "the secret " + secrets.describe()
+                        + " has no key '" + name + "' that relay.yaml names for integration '" + integration.name() + "'");
             }
         }
         Verdict v = integration.verifier().verify(in, keys, clock.instant());
@@ -248,6 +255,11 @@ public final class Relay {
                 ? new Outcome.Ignored("the matching rules found no attribute values in the event")
                 : keep(holds, Outcome.worst(items), deadline);
         return h;
+    }
+
+    /** Secrets Manager failed: the answer says so in general, the log line says which secret and how. */
+    static Outcome.Unavailable secretsUnavailable(SecretsUnavailableException e) {
+        return new Outcome.Unavailable(Delivery.SECRETS_UNREADABLE, 30, e.getMessage());
     }
 
     private static List<Outcome> heldOutcomes(List<Hold> holds) {

@@ -137,7 +137,8 @@ public final class Wiring {
             CustomerResolver resolver = new CustomerResolver(client, store, clock, CUSTOMER_TTL,
                     AppliedState.Sleeper.REAL);
             AppliedState applied = new AppliedState(store, clock, settleTime(retry), AppliedState.Sleeper.REAL);
-            return new Relay(config, secrets, new Delivery(resolver, client, applied), client, queue, held, clock, log);
+            return new Relay(config, secrets, new Delivery(resolver, client, applied), client, queue, held, clock,
+                    log.with(CustomerPseudonyms.of(secrets::lastRead)));
         }
     }
 

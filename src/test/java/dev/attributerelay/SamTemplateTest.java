@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * returns a list of problems, and a negative test shows it can fail.
  */
 class SamTemplateTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
     private static final Path TEMPLATE = Path.of("template.yaml");
     /** HTTP API's integration timeout, which a function behind it must stay under. */
     private static final int HTTP_API_TIMEOUT_SECONDS = 30;
@@ -505,8 +505,8 @@ class SamTemplateTest {
             assertThat(on.path("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT").asText()).as(name).isEqualTo("2773");
             assertThat(on.path("PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED").asText()).as(name).isEqualTo("false");
             JsonNode description = with.resolve(fn.at("/Properties/VersionDescription"));
-            assertThat(description.asText()).as(name).endsWith("secretsext=12").hasSizeLessThanOrEqualTo(256);
-            assertThat(without.resolve(fn.at("/Properties/VersionDescription")).asText()).endsWith("secretsext=none");
+            assertThat(description.asText()).as(name).endsWith(" x=12").hasSizeLessThanOrEqualTo(256);
+            assertThat(without.resolve(fn.at("/Properties/VersionDescription")).asText()).endsWith(" x=none");
         });
     }
 
@@ -566,6 +566,251 @@ class SamTemplateTest {
                                 + "\"PerContainer\"]}"));
 
         assertThat(referenceProblems(broken)).anySatisfy(p -> assertThat(p).contains("WorkerRates"));
+    }
+
+    // ---- operations: the checks OperationsTemplateTest runs (without SAM's schema, so they stand alone)
+
+    /** Every function names a LogGroup of the stack, created whenever the function is, kept LogRetentionDays. */
+    static List<String> logGroupProblems(JsonNode template) {
+        List<String> problems = new ArrayList<>();
+        for (String mode : List.of("direct", "queued")) {
+            Stack stack = new Stack(template, Map.of("DeliveryMode", mode));
+            functions(template).forEach((name, fn) -> {
+                if (!stack.exists(fn)) {
+                    return;
+                }
+                JsonNode config = stack.resolve(mergedProperties(template, fn).path("LoggingConfig"));
+                String group = config == null ? "" : config.at("/LogGroup/Ref").asText();
+                JsonNode resource = template.at("/Resources/" + group);
+                if (!"AWS::Logs::LogGroup".equals(resource.path("Type").asText()) || !stack.exists(resource)) {
+                    problems.add(name + " (" + mode + "): LoggingConfig.LogGroup must name a log group of the stack, "
+                            + "or Lambda creates one that keeps every line forever");
+                    return;
+                }
+                if (!"LogRetentionDays".equals(resource.at("/Properties/RetentionInDays/Ref").asText())) {
+                    problems.add(group + ": RetentionInDays must be the LogRetentionDays parameter");
+                }
+                if (!"JSON".equals(config.path("LogFormat").asText())) {
+                    problems.add(name + ": LoggingConfig.LogFormat must stay JSON");
+                }
+            });
+        }
+        return problems;
+    }
+
+    /**
+     * SAM's SQS event attaches AWSLambdaSQSQueueExecutionRole (every queue of the account): the worker needs a
+     * permissions boundary whose SQS statements name only the stack's queues, and which covers every queue the
+     * worker's own policies and event name (or the worker would lose access to one).
+     */
+    static List<String> boundaryProblems(JsonNode template) {
+        List<String> problems = new ArrayList<>();
+        String worker = worker(template);
+        JsonNode fn = template.at("/Resources/" + worker);
+        String boundary = fn.at("/Properties/PermissionsBoundary/Ref").asText();
+        JsonNode policy = template.at("/Resources/" + boundary);
+        if (!"AWS::IAM::ManagedPolicy".equals(policy.path("Type").asText())) {
+            problems.add(worker + ": needs a PermissionsBoundary (a managed policy of the stack) that limits the "
+                    + "AWSLambdaSQSQueueExecutionRole SAM attaches to the stack's own queues");
+            return problems;
+        }
+        Set<String> allowed = new HashSet<>();
+        for (JsonNode st : policy.at("/Properties/PolicyDocument/Statement")) {
+            List<String> actions = new ArrayList<>();
+            (st.path("Action").isArray() ? st.path("Action") : JSON.createArrayNode().add(st.path("Action")))
+                    .forEach(a -> actions.add(a.asText()));
+            boolean sqs = actions.stream().anyMatch(a -> a.startsWith("sqs:") || a.equals("*"));
+            if (st.has("NotAction")) {
+                JsonNode not = st.get("NotAction");
+                boolean excludesSqs = not.asText().equals("sqs:*")
+                        || (not.isArray() && not.toString().contains("\"sqs:*\""));
+                if (!excludesSqs) {
+                    problems.add(boundary + ": a NotAction statement must exclude sqs:*");
+                }
+                continue;
+            }
+            if (!sqs) {
+                continue;
+            }
+            JsonNode resources = st.path("Resource").isArray() ? st.path("Resource")
+                    : JSON.createArrayNode().add(st.path("Resource"));
+            for (JsonNode r : resources) {
+                String queue = r.at("/Fn::GetAtt/0").asText();
+                if (r.isTextual() || !"AWS::SQS::Queue".equals(template.at("/Resources/" + queue + "/Type").asText())) {
+                    problems.add(boundary + ": SQS may only name the stack's own queues, names " + r);
+                } else {
+                    allowed.add(queue);
+                }
+            }
+        }
+        Set<String> used = new HashSet<>();
+        used.add(eventOfType(fn, "SQS").at("/Properties/Queue/Fn::GetAtt/0").asText());
+        for (JsonNode p : fn.at("/Properties/Policies")) {
+            p.properties().forEach(e -> {
+                if (e.getKey().startsWith("SQS")) {
+                    used.add(e.getValue().at("/QueueName/Fn::GetAtt/0").asText());
+                }
+            });
+        }
+        used.removeAll(allowed);
+        if (!used.isEmpty()) {
+            problems.add(boundary + ": the worker is given " + used + " but the boundary does not allow them");
+        }
+        return problems;
+    }
+
+    static List<String> throttlingProblems(JsonNode template) {
+        List<String> problems = new ArrayList<>();
+        JsonNode settings = template.at("/Resources/WebhookApi/Properties/DefaultRouteSettings");
+        for (String limit : List.of("ThrottlingRateLimit", "ThrottlingBurstLimit")) {
+            String parameter = settings.at("/" + limit + "/Ref").asText();
+            JsonNode p = template.at("/Parameters/" + parameter);
+            if (parameter.isEmpty() || !p.path("Default").canConvertToInt() || p.path("Default").asInt() < 1) {
+                problems.add("WebhookApi: DefaultRouteSettings." + limit + " must be a parameter with a default");
+            }
+        }
+        return problems;
+    }
+
+    /** With no parameter given, every ChartMogul caller has bounded containers and together they stay in budget. */
+    static List<String> defaultBoundProblems(JsonNode template) {
+        List<String> problems = new ArrayList<>();
+        double total = 0;
+        for (Caller c : callers(template, new Stack(template, Map.of()))) {
+            if (c.concurrency() == null) {
+                problems.add(c.function() + ": with the default parameters its containers are unbounded, so "
+                        + "nothing keeps the account under ChartMogul's 40 requests/s");
+            } else {
+                total += c.rate() * c.concurrency();
+            }
+        }
+        if (total > PLANNED_RATE) {
+            problems.add("the default parameters allow " + total + " requests/s, over " + PLANNED_RATE);
+        }
+        return problems;
+    }
+
+    /**
+     * In direct mode: Errors and Throttles of both webhook-facing functions, and the relay's events by outcome
+     * unavailable, held and failure unauthorized, on a dimension set EventLog emits; every alarm notifies on recovery.
+     */
+    static List<String> directAlarmProblems(JsonNode template) {
+        List<String> problems = new ArrayList<>();
+        Stack direct = new Stack(template, Map.of("DeliveryMode", "direct"));
+        Map<String, JsonNode> alarms = new LinkedHashMap<>();
+        resourcesOfType(template, "AWS::CloudWatch::Alarm").forEach((name, alarm) -> {
+            if (direct.exists(alarm)) {
+                alarms.put(name, direct.resolve(alarm.get("Properties")));
+            }
+        });
+        List<JsonNode> list = new ArrayList<>(alarms.values());
+        for (String fn : List.of("ApiGatewayFunction", "EventBridgeFunction")) {
+            for (String metric : List.of("Errors", "Throttles")) {
+                requireAlarm(list, "AWS/Lambda", metric, "FunctionName",
+                        v -> v.equals(JSON.createObjectNode().put("Ref", fn)), false, fn, problems);
+            }
+        }
+        requireAlarm(list, EventLog.NAMESPACE, "events", "outcome", v -> v.asText().equals("unavailable"), false,
+                "outcome unavailable", problems);
+        requireAlarm(list, EventLog.NAMESPACE, "events", "outcome", v -> v.asText().equals("held"), false,
+                "outcome held", problems);
+        requireAlarm(list, EventLog.NAMESPACE, "events", "failure", v -> v.asText().equals("unauthorized"), false,
+                "failure unauthorized", problems);
+        Stack mailed = new Stack(template, Map.of("DeliveryMode", "direct", "AlarmEmail", "ops@example.com"));
+        alarms.forEach((name, a) -> {
+            if (EventLog.NAMESPACE.equals(a.path("Namespace").asText())) {
+                Set<String> dims = new HashSet<>();
+                a.path("Dimensions").forEach(d -> dims.add(d.path("Name").asText()));
+                if (EventLog.DIMENSIONS.stream().noneMatch(set -> new HashSet<>(set).equals(dims))) {
+                    problems.add(name + ": dimensions " + dims + " are no dimension set the app emits "
+                            + EventLog.DIMENSIONS + ", so the metric never has data");
+                }
+            }
+            JsonNode raw = template.at("/Resources/" + name + "/Properties");
+            JsonNode ok = mailed.resolve(raw.path("OKActions"));
+            if (ok == null || ok.isMissingNode() || !ok.equals(mailed.resolve(raw.path("AlarmActions")))) {
+                problems.add(name + ": OKActions must notify the same as AlarmActions (recovery)");
+            }
+        });
+        return problems;
+    }
+
+    /** The dashboard body, rendered as CloudFormation would, is JSON and shows each thing on-call asks about. */
+    static List<String> dashboardProblems(JsonNode template) {
+        List<String> problems = new ArrayList<>();
+        for (String mode : List.of("direct", "queued")) {
+            Stack stack = new Stack(template, Map.of("DeliveryMode", mode));
+            JsonNode sub = template.at("/Resources/OperationsDashboard/Properties/DashboardBody/Fn::Sub");
+            Map<String, String> vars = new HashMap<>(Map.of("AWS::Region", "eu-central-1"));
+            sub.path(1).properties().forEach(e -> {
+                JsonNode v = stack.resolve(e.getValue());
+                vars.put(e.getKey(), v.isTextual() ? v.asText() : v.at("/Fn::GetAtt/0").asText() + "-name");
+            });
+            Matcher m = Pattern.compile("\\$\\{([^!}][^}]*)}").matcher(sub.path(0).asText());
+            StringBuilder body = new StringBuilder();
+            while (m.find()) {
+                String name = m.group(1);
+                String v = vars.containsKey(name) ? vars.get(name)
+                        : template.path("Resources").has(name) ? name + "-name" : null;
+                if (v == null) {
+                    problems.add("OperationsDashboard: ${" + name + "} names nothing");
+                    v = "";
+                }
+                m.appendReplacement(body, Matcher.quoteReplacement(v));
+            }
+            m.appendTail(body);
+            String rendered;
+            try {
+                rendered = JSON.readTree(body.toString()).toString();
+            } catch (IOException e) {
+                problems.add("OperationsDashboard (" + mode + "): the body is not JSON: " + e.getMessage());
+                continue;
+            }
+            for (String shown : List.of("MetricName=\\\"events\\\"", "integration_name,outcome", "chartmogul_latency_ms",
+                    "chartmogul_429", "\"held\"", "ApproximateNumberOfMessagesVisible", "FailedEventsQueue-name",
+                    "ApproximateAgeOfOldestMessage")) {
+                if (!rendered.contains(shown)) {
+                    problems.add("OperationsDashboard (" + mode + "): shows no " + shown);
+                }
+            }
+            if (mode.equals("queued") && !(rendered.contains("UpdateQueue-name")
+                    && rendered.contains("UpdateDeadLetterQueue-name"))) {
+                problems.add("OperationsDashboard (queued): must show the update queue and its dead-letter queue");
+            }
+        }
+        return problems;
+    }
+
+    /** One customer's events, one event id, held and failed: each over every function's log group of the mode. */
+    static List<String> queryProblems(JsonNode template) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> asks = Map.of("CustomerEventsQuery", "filter customer", "EventIdQuery", "filter event_id",
+                "HeldAndFailedQuery", "\"held\"");
+        for (String mode : List.of("direct", "queued")) {
+            Stack stack = new Stack(template, Map.of("DeliveryMode", mode));
+            Set<String> groups = new HashSet<>();
+            functions(template).forEach((name, fn) -> {
+                if (stack.exists(fn)) {
+                    groups.add(fn.at("/Properties/LoggingConfig/LogGroup/Ref").asText());
+                }
+            });
+            asks.forEach((name, ask) -> {
+                JsonNode q = template.at("/Resources/" + name);
+                if (!"AWS::Logs::QueryDefinition".equals(q.path("Type").asText())) {
+                    problems.add(name + ": missing");
+                    return;
+                }
+                Set<String> named = new HashSet<>();
+                stack.resolve(q.at("/Properties/LogGroupNames")).forEach(g -> named.add(g.path("Ref").asText()));
+                if (!named.equals(groups)) {
+                    problems.add(name + " (" + mode + "): must search " + groups + ", searches " + named);
+                }
+                if (!q.at("/Properties/QueryString").asText().contains(ask)) {
+                    problems.add(name + ": the query must " + ask);
+                }
+            });
+        }
+        return problems;
     }
 
     // ---- checks, as lists of problems so the negative tests can show each one bites
@@ -899,6 +1144,20 @@ class SamTemplateTest {
                 longest.put(p.getKey(), v.asText());
             }
         }));
+        // free text at its MaxLength; without one it has no bound, and the description none either
+        Set<String> unbounded = new HashSet<>();
+        template.path("Parameters").properties().forEach(p -> {
+            if (!p.getValue().has("AllowedValues") && "String".equals(p.getValue().path("Type").asText())) {
+                if (p.getValue().has("MaxLength")) {
+                    // an ARN-shaped parameter is filled with colon-separated parts, so a Split of it still resolves
+                    String filler = p.getValue().path("AllowedPattern").asText("").contains(":") ? "x:" : "x";
+                    int length = p.getValue().get("MaxLength").asInt();
+                    longest.put(p.getKey(), filler.repeat(length).substring(0, length));
+                } else {
+                    unbounded.add(p.getKey());
+                }
+            }
+        });
         Stack wordy = new Stack(template, longest);
         functions(template).forEach((name, fn) -> {
             JsonNode props = mergedProperties(template, fn);
@@ -934,6 +1193,8 @@ class SamTemplateTest {
                 problems.add(name + ": VersionDescription must name every parameter that reaches the function's "
                         + "configuration, or changing it leaves the alias on the old version; missing " + reaching);
             }
+            named.stream().filter(unbounded::contains).forEach(p -> problems.add(name + ": VersionDescription names "
+                    + p + ", a free-text parameter without MaxLength, so it can exceed Lambda's 256 characters"));
             JsonNode rendered = wordy.resolve(description);
             if (rendered == null || !rendered.isTextual() || rendered.asText().length() > 256) {
                 problems.add(name + ": VersionDescription must render to at most 256 characters, renders to "
@@ -1154,7 +1415,7 @@ class SamTemplateTest {
     }
 
     /** The function with the SQS event: queued mode's worker. */
-    private static String worker(JsonNode template) {
+    static String worker(JsonNode template) {
         for (Map.Entry<String, JsonNode> fn : functions(template).entrySet()) {
             if (hasEventOfType(fn.getValue(), "SQS")) {
                 return fn.getKey();
@@ -1482,7 +1743,7 @@ class SamTemplateTest {
         return finalName.item(0).getTextContent().trim();
     }
 
-    private static JsonNode json(String text) throws IOException {
+    static JsonNode json(String text) throws IOException {
         return JSON.readTree(text);
     }
 

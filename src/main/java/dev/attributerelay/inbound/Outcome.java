@@ -53,10 +53,18 @@ public sealed interface Outcome {
         public String label() { return "rejected"; }
     }
 
-    /** Could not finish for a reason that may pass; the sender should retry after the delay. */
-    record Unavailable(String message, int retryAfterSeconds) implements Outcome {
+    /**
+     * Could not finish for a reason that may pass; the sender should retry after the delay.
+     *
+     * @param detail for the operator's log only, never the answer (which resource, which key); null when the
+     *               message says it all
+     */
+    record Unavailable(String message, int retryAfterSeconds, String detail) implements Outcome {
         public Unavailable {
             retryAfterSeconds = Math.max(1, retryAfterSeconds);
+        }
+        public Unavailable(String message, int retryAfterSeconds) {
+            this(message, retryAfterSeconds, null);
         }
         public int status() { return 503; }
         public String label() { return "unavailable"; }
@@ -80,7 +88,7 @@ public sealed interface Outcome {
             return held(h.hold().message());
         }
         if (r instanceof DeliveryResult.RetryLater l) {
-            return new Unavailable(l.reason(), l.afterSeconds());
+            return new Unavailable(l.reason(), l.afterSeconds(), l.detail());
         }
         throw new AssertionError(r);
     }

@@ -86,6 +86,7 @@ public final class Cli {
             "      the send succeeded). --dry-run lists them and moves nothing. AWS credentials, region and endpoint",
             "      (AWS_ENDPOINT_URL_SQS) come from the SDK's usual environment.",
             HistoryCommand.USAGE,
+            HashCommand.USAGE,
             "",
             "environment: RELAY_CONFIG, RELAY_SECRETS, CHARTMOGUL_SECRET_ID, CHARTMOGUL_API_URL (see README)");
 
@@ -117,6 +118,8 @@ public final class Cli {
                     return HistoryCommand.run(args, env, out, err);
                 case "backfill":
                     return BackfillCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), env, out, err);
+                case "hash":
+                    return HashCommand.run(args, env, out, err);
                 default:
                     err.println("unknown command '" + args[0] + "'\n\n" + USAGE);
                     return 64;

@@ -39,7 +39,7 @@ public enum AttributeType {
             try {
                 return d.stripTrailingZeros().toBigIntegerExact().longValueExact();
             } catch (ArithmeticException e) {
-                throw new CoercionException("is not a whole number in range: " + d.toPlainString());
+                throw new CoercionException("is not a whole number in range (a value of " + d.precision() + " digits)");
             }
         }
     },
@@ -223,7 +223,8 @@ public enum AttributeType {
                     // fall through to the message below
                 }
             }
-            throw new CoercionException("is not " + what + ": \"" + abbreviate(text) + "\"");
+            // the value itself is the customer's data: its shape is enough to act on
+            throw new CoercionException("is not " + what + " (text of " + text.length() + " characters)");
         }
         throw new CoercionException("is not " + what);
     }
@@ -257,12 +258,8 @@ public enum AttributeType {
         try {
             return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw new CoercionException("is not an ISO 8601 timestamp: \"" + abbreviate(text) + "\"");
+            throw new CoercionException("is not an ISO 8601 timestamp (text of " + text.length() + " characters)");
         }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
     }
 
     /** A value that cannot become its declared type; the message completes "attribute X …". */

@@ -40,7 +40,7 @@ public final class ConfigLoader {
     private static final Set<String> CUSTOMER_FIELDS = Set.of("uuid", "external_id", "email", "data_source_uuid");
     private static final Set<String> ATTRIBUTE_FIELDS = Set.of("type", "value");
     private static final Set<String> EVENT_FIELDS = Set.of("id", "type", "time");
-    private static final Set<String> PRESET_FIELDS = Set.of("description", "event", "events");
+    private static final Set<String> PRESET_FIELDS = Set.of("description", "event", "events", "on_unknown_customer");
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -155,16 +155,11 @@ public final class ConfigLoader {
 
         boolean create = bool(node, "create_missing_attributes", where, false);
         boolean skipUnchanged = bool(node, "skip_unchanged", where, true);
-        UnknownCustomerPolicy policy = UnknownCustomerPolicy.RETRY;
-        String p = text(node, "on_unknown_customer", where, null);
-        if (p != null) {
-            // reject is the name this policy had when such updates were refused; it now holds them
-            String policyName = p.equals("reject") ? "hold" : p;
-            try {
-                policy = UnknownCustomerPolicy.valueOf(policyName.toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                problems.addAll(where.error("on_unknown_customer", "must be retry, skip or hold, not '" + p + "'").problems());
-            }
+        UnknownCustomerPolicy ownPolicy = null; // null: the preset's, else retry
+        try {
+            ownPolicy = unknownCustomerPolicy(node, where, null);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
         }
         long maxBody = Integration.DEFAULT_MAX_BODY_BYTES;
         JsonNode mb = node.get("max_body_bytes");
@@ -181,11 +176,14 @@ public final class ConfigLoader {
         List<Rule> rules = new ArrayList<>();
         JsonNode presetEvent = null;
         Duration presetBudget = null;
+        // a preset names the policy that fits its provider (email-keyed ones: skip); relay.yaml's own wins
+        UnknownCustomerPolicy policy = UnknownCustomerPolicy.RETRY;
         String preset = text(node, "preset", where, null);
         if (preset != null) {
             try {
                 JsonNode presetRoot = readPreset(preset, where);
                 presetEvent = presetRoot.get("event");
+                policy = unknownCustomerPolicy(presetRoot, new Where("presets/" + preset + ".yaml", null, null), policy);
                 presetBudget = ResponseBudgets.forPreset(preset);
                 rules.addAll(rules(presetRoot.get("events"), new Where(where.file, where.integration, null),
                         "preset " + preset + " ", dataSource));
@@ -197,6 +195,9 @@ public final class ConfigLoader {
             rules.addAll(rules(node.get("events"), where, "", dataSource));
         } catch (ConfigException e) {
             problems.addAll(e.problems());
+        }
+        if (ownPolicy != null) {
+            policy = ownPolicy;
         }
         if (rules.isEmpty() && problems.isEmpty()) {
             throw where.error("events", "no rules: list at least one under events:, or name a preset");
@@ -439,6 +440,20 @@ public final class ConfigLoader {
                 optionalExpression(e, "id", where.sub("event."), null),
                 optionalExpression(e, "type", where.sub("event."), null),
                 optionalExpression(e, "time", where.sub("event."), null));
+    }
+
+    private static UnknownCustomerPolicy unknownCustomerPolicy(JsonNode node, Where where, UnknownCustomerPolicy fallback) {
+        String p = text(node, "on_unknown_customer", where, null);
+        if (p == null) {
+            return fallback;
+        }
+        // reject is the name this policy had when such updates were refused; it now holds them
+        String policyName = p.equals("reject") ? "hold" : p;
+        try {
+            return UnknownCustomerPolicy.valueOf(policyName.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw where.error("on_unknown_customer", "must be retry, skip or hold, not '" + p + "'");
+        }
     }
 
     private static JsonNode readPreset(String preset, Where where) {

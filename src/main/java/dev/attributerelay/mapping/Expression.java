@@ -152,8 +152,12 @@ public final class Expression {
             return "nesting too deep";
         }
         String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
+        // JSONata quotes the values it could not use ("Unable to cast value to a number: \"abc\""): they are the
+        // customer's data, and this message reaches logs and answers
+        return m == null ? e.getClass().getSimpleName() : QUOTED.matcher(m).replaceAll("\"…\"");
     }
+
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("\"[^\"]*\"|'[^']*'");
 
     @Override
     public String toString() {

@@ -76,7 +76,9 @@ public final class QueueWorker {
                 decoded.add(new Coalescer.Decoded(m, UpdateCodec.decode(m.body())));
             } catch (RuntimeException e) {
                 // not ours, or from an incompatible version: keep it for the dead-letter queue, where a person looks
-                log.note("ERROR", "queue message " + m.id() + " is not an update this version reads: " + e.getMessage());
+                // the parser's message may quote the body, which holds customer data: name the failure's kind only
+                log.note("ERROR", "queue message " + m.id() + " is not an update this version reads ("
+                        + e.getClass().getSimpleName() + ")");
                 failed.add(m.id());
                 returns.put(m.receiptHandle(), MAX_DELAY);
             }

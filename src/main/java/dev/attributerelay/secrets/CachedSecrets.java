@@ -97,6 +97,12 @@ public final class CachedSecrets {
         }
     }
 
+    /** The last value read, however old, without any I/O; null before the first successful read. */
+    public RelaySecrets lastRead() {
+        Snapshot s = cached;
+        return s == null ? null : s.value();
+    }
+
     public String describe() {
         return source.describe();
     }

@@ -17,6 +17,11 @@ public final class BasicAuth implements SignatureScheme {
     public static final String HEADER = "Authorization";
 
     @Override
+    public Verdict.Refused missingCredential(Inbound request) {
+        return SignatureHeaders.absent(request.headers(), HEADER);
+    }
+
+    @Override
     public Verdict verify(Inbound request, List<String> secrets, Instant now) {
         List<String> values = request.headers().all(HEADER);
         if (values.isEmpty()) {

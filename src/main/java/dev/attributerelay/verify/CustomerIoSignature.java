@@ -22,6 +22,11 @@ public final class CustomerIoSignature implements SignatureScheme {
     }
 
     @Override
+    public Verdict.Refused missingCredential(Inbound request) {
+        return SignatureHeaders.absent(request.headers(), SIGNATURE);
+    }
+
+    @Override
     public Verdict verify(Inbound request, List<String> secrets, Instant now) {
         List<String> items = SignatureHeaders.items(request.headers(), SIGNATURE);
         if (items.isEmpty()) {

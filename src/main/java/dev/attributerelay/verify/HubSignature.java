@@ -25,6 +25,11 @@ abstract class HubSignature implements SignatureScheme {
     }
 
     @Override
+    public final Verdict.Refused missingCredential(Inbound request) {
+        return SignatureHeaders.absent(request.headers(), header);
+    }
+
+    @Override
     public final Verdict verify(Inbound request, List<String> secrets, Instant now) {
         List<String> items = SignatureHeaders.items(request.headers(), header);
         if (items.isEmpty()) {

@@ -52,6 +52,13 @@ public final class HubSpotV3Signature implements SignatureScheme {
     }
 
     @Override
+    public Verdict.Refused missingCredential(Inbound request) {
+        return legacyVersions
+                ? SignatureHeaders.absent(request.headers(), SIGNATURE_V3, SIGNATURE_LEGACY)
+                : SignatureHeaders.absent(request.headers(), SIGNATURE_V3);
+    }
+
+    @Override
     public Verdict verify(Inbound request, List<String> secrets, Instant now) {
         List<String> items = SignatureHeaders.items(request.headers(), SIGNATURE_V3);
         if (items.isEmpty()) {

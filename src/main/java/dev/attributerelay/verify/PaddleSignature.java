@@ -21,6 +21,11 @@ public final class PaddleSignature implements SignatureScheme {
     }
 
     @Override
+    public Verdict.Refused missingCredential(Inbound request) {
+        return SignatureHeaders.absent(request.headers(), HEADER);
+    }
+
+    @Override
     public Verdict verify(Inbound request, List<String> secrets, Instant now) {
         String header = request.headers().first(HEADER);
         if (header == null) {

@@ -24,6 +24,11 @@ public final class RecurlySignature implements SignatureScheme {
     }
 
     @Override
+    public Verdict.Refused missingCredential(Inbound request) {
+        return SignatureHeaders.absent(request.headers(), HEADER);
+    }
+
+    @Override
     public Verdict verify(Inbound request, List<String> secrets, Instant now) {
         List<String> items = SignatureHeaders.items(request.headers(), HEADER);
         if (items.isEmpty()) {

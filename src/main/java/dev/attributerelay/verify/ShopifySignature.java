@@ -13,6 +13,11 @@ public final class ShopifySignature implements SignatureScheme {
     public static final String HEADER = "X-Shopify-Hmac-Sha256";
 
     @Override
+    public Verdict.Refused missingCredential(Inbound request) {
+        return SignatureHeaders.absent(request.headers(), HEADER);
+    }
+
+    @Override
     public Verdict verify(Inbound request, List<String> secrets, Instant now) {
         List<String> items = SignatureHeaders.items(request.headers(), HEADER);
         if (items.isEmpty()) {

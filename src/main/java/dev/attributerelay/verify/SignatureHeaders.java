@@ -29,6 +29,17 @@ final class SignatureHeaders {
         return out;
     }
 
+    /** Refused naming the first header when none of them is present with a value; null when one is. */
+    static Verdict.Refused absent(Headers headers, String... names) {
+        for (String name : names) {
+            if (first(headers, name) != null) {
+                return null;
+            }
+        }
+        return new Verdict.Refused("the " + String.join(" (or ", names) + ")".repeat(names.length - 1)
+                + " header is missing");
+    }
+
     /** The first value, trimmed; null when absent or blank. */
     static String first(Headers headers, String name) {
         String v = headers.first(name);

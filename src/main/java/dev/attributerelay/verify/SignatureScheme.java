@@ -21,6 +21,15 @@ public interface SignatureScheme {
      */
     Verdict verify(Inbound request, List<String> secrets, Instant now);
 
+    /**
+     * Refused when the request carries no credential at all (no signature header, no token): answered 401
+     * before any secret is read, so a stranger learns nothing about the relay's secrets. Null otherwise;
+     * {@link #verify} still judges a credential that is present.
+     */
+    default Verdict.Refused missingCredential(Inbound request) {
+        return null;
+    }
+
     /** Whether this scheme needs a secret at all ({@code none} does not). */
     default boolean needsSecret() {
         return true;

@@ -26,6 +26,11 @@ public final class StandardWebhooksSignature implements SignatureScheme {
     }
 
     @Override
+    public Verdict.Refused missingCredential(Inbound request) {
+        return SignatureHeaders.absent(request.headers(), UNBRANDED[2], SVIX[2]);
+    }
+
+    @Override
     public Verdict verify(Inbound request, List<String> secrets, Instant now) {
         String[] names;
         if (complete(request, SVIX)) {

@@ -17,6 +17,12 @@ public final class UrlToken implements SignatureScheme {
     public static final String PARAMETER = "token";
 
     @Override
+    public Verdict.Refused missingCredential(Inbound request) {
+        return request.query().getOrDefault(PARAMETER, List.of()).isEmpty()
+                ? new Verdict.Refused("the token query parameter is missing") : null;
+    }
+
+    @Override
     public Verdict verify(Inbound request, List<String> secrets, Instant now) {
         List<String> tokens = request.query().getOrDefault(PARAMETER, List.of());
         if (tokens.size() > 1) {

@@ -299,11 +299,12 @@ class HttpContractTest {
     }
 
     @Test
-    void aSigningSecretTheSecretLacksIs503NamingTheKeyNotAValue() {
+    void aSigningSecretTheSecretLacksIs503NamingNothingOfTheSecretAndTheLogNamesTheKey() {
         Reply r = h.invoke(signed("/webhooks/missing_secret", "{\"uuid\":\"u\",\"plan\":\"p\"}").httpApi());
         assertThat(r.status()).isEqualTo(503);
-        assertThat(r.body().path("message").asText()).contains("not_in_the_secret").doesNotContain(SIGNING_SECRET)
-                .doesNotContain(API_KEY);
+        assertThat(r.body().path("message").asText()).doesNotContain("not_in_the_secret").doesNotContain(SIGNING_SECRET)
+                .doesNotContain(API_KEY).doesNotContain(RelayHarness.SECRET_ID);
+        assertThat(h.logLines().get(0).path("detail").asText()).contains("not_in_the_secret");
         assertThat(r.header("Retry-After")).isNotNull();
     }
 
@@ -424,18 +425,25 @@ class HttpContractTest {
         assertThat(applied.path("integration").asText()).isEqualTo("stripe");
         assertThat(applied.path("event_id").asText()).isEqualTo("evt_1");
         assertThat(applied.path("event_type").asText()).isEqualTo("customer.updated");
-        assertThat(applied.path("customer").asText()).contains("cus_NSPHp4fOlXGw8P");
+        // the external id is personal data: a keyed pseudonym, the one the hash command prints
+        assertThat(applied.path("customer").asText()).isEqualTo(new dev.attributerelay.CustomerPseudonyms(() ->
+                dev.attributerelay.CustomerPseudonyms.keyOf(dev.attributerelay.secrets.RelaySecrets.parse(
+                        "{\"chartmogul_api_key\":\"" + API_KEY + "\"}", "test")))
+                .of("external_id:ds_stripe/cus_NSPHp4fOlXGw8P"));
+        assertThat(applied.path("failure").asText()).isEqualTo("none");
         assertThat(applied.path("attributes").toString()).isEqualTo("[\"plan\",\"seats\",\"churned\",\"mrr\",\"since\"]");
         assertThat(applied.path("outcome").asText()).isEqualTo("applied");
         assertThat(applied.path("status").asInt()).isEqualTo(200);
         assertThat(applied.path("chartmogul_calls").asInt()).isEqualTo(2);
         assertThat(applied.has("duration_ms")).isTrue();
         assertThat(lines.get(1).path("status").asInt()).isEqualTo(401);
+        assertThat(lines.get(1).path("failure").asText()).isEqualTo("unauthorized");
 
         String log = h.log();
         String signature = event.replaceAll(".*\"stripe-signature\":\"([^\"]+)\".*", "$1");
         assertThat(log).doesNotContain(SIGNING_SECRET).doesNotContain(API_KEY).doesNotContain(signature)
-                .doesNotContain("deadbeef").doesNotContain("\"metadata\"").doesNotContain("growth");
+                .doesNotContain("deadbeef").doesNotContain("\"metadata\"").doesNotContain("growth")
+                .doesNotContain("cus_NSPHp4fOlXGw8P");
     }
 
     @Test

@@ -96,7 +96,8 @@ class ResponseBudgetTest {
             Reply r = h.invoke(shopifyEvent("shop", received));
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.header("Retry-After")).matches("[1-9][0-9]*");
-            assertThat(r.body().path("message").asText()).contains("signing secret");
+            assertThat(r.body().path("message").asText()).contains("secrets cannot be read now");
+            assertThat(h.logLines().get(0).path("detail").asText()).isNotEmpty();
             assertThat(Duration.between(received, Instant.now())).isLessThan(Duration.ofSeconds(5));
             assertThat(h.chartmogul.requests()).isEmpty();
         }

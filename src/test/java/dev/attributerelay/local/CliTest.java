@@ -8,7 +8,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.attributerelay.testing.Events;
+import dev.attributerelay.testing.RelayHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +27,12 @@ class CliTest {
 
     String out() {
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The output of the next command only. */
+    void reset() {
+        out.reset();
+        err.reset();
     }
 
     @Test
@@ -60,10 +70,49 @@ class CliTest {
     }
 
     @Test
-    void withoutTheSigningSecretTheAnswerIs503NamingTheKey() {
+    void withoutTheSigningSecretTheAnswerIs503AndTheLogNamesTheKey() {
         int code = run(Map.of(), "invoke", "events/stripe-customer-updated.http-api.json");
         assertThat(code).isEqualTo(1);
-        assertThat(out()).contains("HTTP 503").contains("stripe_signing_secret");
+        assertThat(out()).contains("HTTP 503").doesNotContain("stripe_signing_secret");
+        assertThat(err()).contains("stripe_signing_secret");
+    }
+
+    @Test
+    void hashPrintsThePseudonymTheLogLinesUseForACustomer() {
+        String secrets = "{\"chartmogul_api_key\":\"cm_key\",\"stripe_signing_secret\":\"whsec_x\"}";
+        try (RelayHarness h = new RelayHarness("""
+                integrations:
+                  shop:
+                    verify: { scheme: none, allow_unsigned: true }
+                    on_unknown_customer: skip
+                    events:
+                      - customer: { email: email }
+                        attributes: { plan: { type: String, value: plan } }
+                  billing:
+                    verify: { scheme: none, allow_unsigned: true }
+                    events:
+                      - customer: { external_id: id, data_source_uuid: ds_9 }
+                        attributes: { plan: { type: String, value: plan } }
+                """, secrets)) {
+            h.chartmogul.acceptKey("cm_key");
+            h.invoke(Events.post("/webhooks/shop", "{\"email\":\"Ann@Example.com\",\"plan\":\"p\"}").httpApi());
+            h.invoke(Events.post("/webhooks/billing", "{\"id\":\"cus_42\",\"plan\":\"p\"}").httpApi());
+            List<JsonNode> lines = h.logLines();
+
+            reset();
+            assertThat(run(Map.of("RELAY_SECRETS", secrets), "hash", "email", "ann@example.com")).isZero();
+            assertThat(out().trim()).isEqualTo(lines.get(0).path("customer").asText()).startsWith("email:h:");
+            reset();
+            assertThat(run(Map.of("RELAY_SECRETS", secrets), "hash", "external_id", "cus_42", "--data-source", "ds_9"))
+                    .isZero();
+            assertThat(out().trim()).isEqualTo(lines.get(1).path("customer").asText()).startsWith("external_id:ds_9/h:");
+            // its own key wins over the API key, so pseudonyms survive an API key rotation
+            reset();
+            assertThat(run(Map.of("RELAY_SECRETS", "{\"chartmogul_api_key\":\"other\",\"log_hash_key\":\"k\"}"),
+                    "hash", "email", "ann@example.com")).isZero();
+            assertThat(out()).doesNotContain(lines.get(0).path("customer").asText());
+            assertThat(run(Map.of(), "hash", "email")).isEqualTo(64);
+        }
     }
 
     @Test

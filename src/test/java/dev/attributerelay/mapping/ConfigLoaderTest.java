@@ -30,6 +30,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void emailKeyedPresetsSkipUnknownCustomersUnlessTheIntegrationSaysOtherwise() {
+        String yaml = """
+                integrations:
+                  shop: { verify: { scheme: shopify, secret: s }, preset: shopify }
+                  crm:  { verify: { scheme: intercom, secret: s }, preset: intercom }
+                  mc:   { verify: { scheme: url-token, secret: s }, preset: mailchimp }
+                  cio:  { verify: { scheme: customerio, secret: s }, preset: customerio }
+                  hs:   { verify: { scheme: hubspot-v3, secret: s, public_url: "https://h.example/webhooks/hs" }, preset: hubspot }
+                  strict: { verify: { scheme: shopify, secret: s }, preset: shopify, on_unknown_customer: retry }
+                  billing: { verify: { scheme: stripe, secret: s }, preset: stripe }
+                """;
+        RelayConfig c = ConfigLoader.parse("relay.yaml", yaml);
+        for (String email : java.util.List.of("shop", "crm", "mc", "cio", "hs")) {
+            assertThat(c.integration(email).onUnknownCustomer()).as(email).isEqualTo(UnknownCustomerPolicy.SKIP);
+        }
+        assertThat(c.integration("strict").onUnknownCustomer()).isEqualTo(UnknownCustomerPolicy.RETRY);
+        // keyed by the billing system's id: the customer usually appears once ChartMogul imports it
+        assertThat(c.integration("billing").onUnknownCustomer()).isEqualTo(UnknownCustomerPolicy.RETRY);
+        assertThat(ConfigLoader.loadBundled().integration("shopify").onUnknownCustomer())
+                .isEqualTo(UnknownCustomerPolicy.SKIP);
+    }
+
+    @Test
     void defaultsAndSettingsAreRead() {
         Integration i = ConfigLoader.parse("relay.yaml", VALID).integration("stripe");
         assertThat(i.source()).isEqualTo("stripe");

@@ -1,6 +1,7 @@
 package dev.attributerelay.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -109,5 +110,15 @@ class ExpressionTest {
         } else if (node instanceof List<?> l && !l.isEmpty()) {
             collect(l.get(0), prefix, depth + 1, out);
         }
+    }
+
+    @Test
+    void aFailureMessageNeverQuotesTheValueItCouldNotUse() {
+        Expression e = Expression.compile("$number(seats)");
+        assertThatThrownBy(() -> e.evaluateWithJsonata(java.util.Map.of("seats", "twelve-private"),
+                new Expression.Bindings(null, null)))
+                .isInstanceOf(Expression.EvaluationException.class)
+                .hasMessageStartingWith("`$number(seats)` failed")
+                .hasMessageNotContaining("twelve-private");
     }
 }

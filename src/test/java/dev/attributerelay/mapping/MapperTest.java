@@ -155,7 +155,7 @@ class MapperTest {
                 """, "{\"items\":[{\"id\":\"c1\",\"n\":1},{\"id\":\"c2\",\"n\":\"lots\"},{\"n\":3}]}");
         assertThat(r.updates()).hasSize(1);
         assertThat(r.problems()).containsExactly(
-                "rule events[0], item 1: attribute seats (Integer) is not a whole number: \"lots\"",
+                "rule events[0], item 1: attribute seats (Integer) is not a whole number (text of 4 characters)",
                 "rule events[0], item 2: the payload has no customer uuid at `id`");
     }
 

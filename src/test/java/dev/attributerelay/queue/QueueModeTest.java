@@ -150,7 +150,8 @@ class QueueModeTest {
                 + "\"seats\":{\"value\":3,\"source\":\"billing\"}}}"));
         assertThat(h.chartmogul.attributesOf(UUID_B).get("seats").asInt()).isEqualTo(9);
         assertThat(h.sqs.visible(h.queues.url()) + h.sqs.inFlight(h.queues.url())).isZero();
-        JsonNode lineA = h.workerLines().stream().filter(l -> l.get("customer").asText().contains("cus_StripeA"))
+        JsonNode lineA = h.workerLines().stream().filter(l -> l.get("customer").asText()
+                        .equals(dev.attributerelay.testing.TestSupport.pseudonym(QueueHarness.API_KEY, "external_id:cus_StripeA")))
                 .findFirst().orElseThrow();
         assertThat(lineA.get("event_id").asText()).as("the coalesced update carries its newest event").isEqualTo("evt_new");
         assertThat(lineA.get("stale_drops").asInt()).as("the older plan was superseded").isEqualTo(1);

@@ -54,4 +54,11 @@ public final class TestSupport {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** The pseudonym log lines give a customer reference key when the secret's API key is {@code apiKey}. */
+    public static String pseudonym(String apiKey, String refKey) {
+        String key = dev.attributerelay.CustomerPseudonyms.keyOf(dev.attributerelay.secrets.RelaySecrets.parse(
+                "{\"chartmogul_api_key\":\"" + apiKey + "\"}", "test"));
+        return new dev.attributerelay.CustomerPseudonyms(() -> key).of(refKey);
+    }
 }

@@ -40,6 +40,26 @@ class SchemesTest {
     }
 
     @Test
+    void everySchemeTellsAMissingCredentialApartBeforeAnySecretIsRead() {
+        for (String name : Schemes.NAMES) {
+            SignatureScheme scheme = create(name);
+            Inbound signed = SignedRequest.of(scheme.sign(SignRequest.post(URL_, BODY, SECRET, NOW)), BODY).inbound();
+            assertThat(scheme.missingCredential(signed)).as(name + " signed").isNull();
+            if (name.equals("none")) {
+                assertThat(scheme.missingCredential(SignedRequest.post(BODY).inbound())).isNull();
+                continue;
+            }
+            Verdict.Refused missing = scheme.missingCredential(SignedRequest.post(BODY).inbound());
+            assertThat(missing).as(name + " bare").isNotNull();
+            assertThat(missing.reason()).as(name).contains("missing");
+            // a present but wrong credential is for verify to judge, with the secret
+            Inbound wrong = SignedRequest.of(scheme.sign(SignRequest.post(URL_, BODY, "whsec_b3RoZXI=", NOW)), BODY).inbound();
+            assertThat(scheme.missingCredential(wrong)).as(name + " wrong").isNull();
+            assertThat(scheme.verify(wrong, List.of(SECRET), NOW)).as(name + " wrong").isInstanceOf(Verdict.Refused.class);
+        }
+    }
+
+    @Test
     void everyBodySigningSchemeRefusesAChangedBody() {
         for (String name : Schemes.NAMES) {
             if (List.of("none", "basic-auth", "url-token").contains(name)) {
