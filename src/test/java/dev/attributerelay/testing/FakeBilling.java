@@ -11,11 +11,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,7 +104,7 @@ public final class FakeBilling implements AutoCloseable {
                 respond(ex, 429, tooMany(), Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
                 return;
             }
-            Map<String, String> q = query(uri.getRawQuery());
+            Map<String, String> q = FakeChartMogul.query(uri.getRawQuery());
             ObjectNode answer = route(uri.getPath(), q);
             if (answer == null) {
                 respond(ex, 404, "{\"error\":{\"message\":\"Unrecognized request URL\"}}", Map.of());
@@ -314,20 +312,5 @@ public final class FakeBilling implements AutoCloseable {
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
     }
 }

@@ -423,7 +423,8 @@ public final class FakeChartMogul implements AutoCloseable {
         return colon < 0 ? decoded : decoded.substring(0, colon);
     }
 
-    private static Map<String, String> query(String raw) {
+    /** A raw query string as name → decoded value (the fakes' requests carry each name once). */
+    static Map<String, String> query(String raw) {
         Map<String, String> out = new LinkedHashMap<>();
         if (raw == null) {
             return out;
