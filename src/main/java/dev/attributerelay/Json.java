@@ -48,6 +48,27 @@ public final class Json {
     private Json() {
     }
 
+    /** A JSON document as a tree (objects, arrays, exact numbers); nesting and sizes bounded as for payloads. */
+    public static com.fasterxml.jackson.databind.JsonNode readTree(byte[] json) throws java.io.IOException {
+        return MAPPER.readTree(json);
+    }
+
+    /** @see #readTree(byte[]) */
+    public static com.fasterxml.jackson.databind.JsonNode readTree(String json) throws java.io.IOException {
+        return MAPPER.readTree(json);
+    }
+
+    /** An empty object node to build a document in. */
+    public static com.fasterxml.jackson.databind.node.ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** An empty array node to build a document in. */
+    public static com.fasterxml.jackson.databind.node.ArrayNode array() {
+        return MAPPER.createArrayNode();
+    }
+
+    /** Writes maps, lists, nodes, text, numbers, booleans and null as JSON. */
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
