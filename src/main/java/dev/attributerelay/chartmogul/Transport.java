@@ -10,6 +10,10 @@ public interface Transport {
 
     Response send(Request request, Duration timeout) throws IOException;
 
+    /** Loads now, at init, what the first {@link #send} would otherwise load (classes, the TLS trust store). */
+    default void prepare() {
+    }
+
     /** Headers hold the Authorization value: never log a Request whole. */
     record Request(String method, URI uri, Map<String, String> headers, String body) {
         @Override

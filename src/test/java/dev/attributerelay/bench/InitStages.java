@@ -12,6 +12,7 @@ import dev.attributerelay.mapping.RelayConfig;
 import dev.attributerelay.secrets.LocalSecretSource;
 import dev.attributerelay.secrets.SecretsManagerSource;
 import dev.attributerelay.testing.Events;
+import dev.attributerelay.testing.FakeChartMogul;
 import dev.attributerelay.testing.FakeSecretsManager;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +22,9 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -50,8 +53,22 @@ public final class InitStages {
         RelayConfig[] config = new RelayConfig[1];
         stage("relay.yaml: YAML, checks, JSONata compile (the bundled relay.yaml)",
                 () -> config[0] = ConfigLoader.loadBundled());
-        stage("HTTP client for ChartMogul: TLS trust store, java.net.http",
-                () -> Wiring.transportFor(URI.create("https://api.chartmogul.com")));
+        Transport[] http = new Transport[1];
+        stage("HTTP client for ChartMogul: TLS trust store, the transport built and prepared",
+                () -> {
+                    http[0] = Wiring.transportFor(URI.create("https://api.chartmogul.com"));
+                    http[0].prepare();
+                });
+        FakeChartMogul cm = new FakeChartMogul().acceptKey("k").customer("cus_1", "ext_1", "ds", null);
+        Transport.Request get = new Transport.Request("GET", URI.create(cm.url() + "/v1/customers?external_id=ext_1"),
+                Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString("k:".getBytes(
+                        StandardCharsets.UTF_8)), "Accept", "application/json"), null);
+        mark();
+        stage("ChartMogul transport: first GET (loopback, plain HTTP)",
+                () -> requireOk(http[0].send(get, Duration.ofSeconds(5))));
+        stage("ChartMogul transport: second GET (loopback, plain HTTP)",
+                () -> requireOk(http[0].send(get, Duration.ofSeconds(5))));
+        cm.close();
         FakeSecretsManager fake = new FakeSecretsManager().put("s", "{\"chartmogul_api_key\":\"k\"}");
         mark();
         SecretsManagerClient[] sdk = new SecretsManagerClient[1];
@@ -63,10 +80,18 @@ public final class InitStages {
 
         String secret = "whsec_stages";
         Instant now = Instant.now();
-        String body = PipelineBenchmark.stripeBody();
-        byte[] event = Events.post("/webhooks/stripe", body).header("Content-Type", "application/json")
-                .header("Stripe-Signature", Events.stripeSignature(secret, now.getEpochSecond(), body)).httpApi()
-                .getBytes(StandardCharsets.UTF_8);
+        // the second event changes the seats: the same values again would be answered "ignored" as unchanged
+        String first = PipelineBenchmark.stripeBody();
+        String second = first.replace("\"seats\":\"12\"", "\"seats\":\"13\"");
+        if (second.equals(first)) {
+            throw new IllegalStateException("the second Stripe event should differ from the first");
+        }
+        Map<String, byte[]> events = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> e : Map.of("first", first, "second", second).entrySet()) {
+            events.put(e.getKey(), Events.post("/webhooks/stripe", e.getValue()).header("Content-Type",
+                    "application/json").header("Stripe-Signature", Events.stripeSignature(secret,
+                    now.getEpochSecond(), e.getValue())).httpApi().getBytes(StandardCharsets.UTF_8));
+        }
         Transport instant = (request, timeout) -> new Transport.Response(200, Map.of(), request.method().equals("GET")
                 ? "{\"entries\":[{\"uuid\":\"cus_1\"}],\"has_more\":false}" : "{\"custom\":{}}");
         ApiGatewayHandler handler = new ApiGatewayHandler(Wiring.relay(config[0], new LocalSecretSource(
@@ -78,11 +103,17 @@ public final class InitStages {
         for (String which : new String[] {"first", "second"}) {
             stage("the handler, " + which + " Stripe event (ChartMogul in-process, no network)", () -> {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                handler.handleRequest(new ByteArrayInputStream(event), out, null);
+                handler.handleRequest(new ByteArrayInputStream(events.get(which)), out, null);
                 if (!out.toString(StandardCharsets.UTF_8).contains("applied")) {
                     throw new IllegalStateException(out.toString(StandardCharsets.UTF_8));
                 }
             });
+        }
+    }
+
+    private static void requireOk(Transport.Response r) {
+        if (r.status() != 200 || !r.body().contains("cus_1")) {
+            throw new IllegalStateException("the loopback ChartMogul answered " + r.status());
         }
     }
 
