@@ -10,8 +10,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Init's side thread: prepares the secret source (builds the Secrets Manager client) while the main thread
- * parses relay.yaml, then, when allowed and once the configuration is known to be valid, reads the secret into
- * the cache. Best effort: a failed read is forgotten, and the first request reads again and answers for it.
+ * parses relay.yaml, then runs the other warm-up it is given (the ChartMogul transport's TLS trust store), then,
+ * when allowed and once the configuration is known to be valid, reads the secret into the cache. Best effort: a
+ * failed read is forgotten, and the first request reads again and answers for it.
  */
 final class SecretPrefetch {
     private final CompletableFuture<Boolean> configValid = new CompletableFuture<>();
@@ -20,18 +21,26 @@ final class SecretPrefetch {
     private SecretPrefetch() {
     }
 
-    /** @param read whether to read the secret once the configuration is valid (never for a SnapStart init) */
-    static SecretPrefetch start(SecretSource source, CachedSecrets secrets, boolean read) {
+    /**
+     * @param read whether to read the secret once the configuration is valid (never for a SnapStart init)
+     * @param warmUp run after the source is prepared, in the time the read waits for the configuration; reads no
+     *               secret
+     */
+    static SecretPrefetch start(SecretSource source, CachedSecrets secrets, boolean read, Runnable warmUp) {
         SecretPrefetch p = new SecretPrefetch();
-        Thread t = new Thread(() -> p.run(source, secrets, read), "secret-prefetch");
+        Thread t = new Thread(() -> p.run(source, secrets, read, warmUp), "secret-prefetch");
         t.setDaemon(true);
         t.start();
         return p;
     }
 
-    private void run(SecretSource source, CachedSecrets secrets, boolean read) {
+    private void run(SecretSource source, CachedSecrets secrets, boolean read, Runnable warmUp) {
         try {
-            source.prepare();
+            try {
+                source.prepare();
+            } finally {
+                warmUp.run();
+            }
             if (read && configValid.get()) {
                 secrets.get();
             }

@@ -64,16 +64,18 @@ public final class Wiring {
      * What a deployed function uses: the bundled or RELAY_CONFIG file, Secrets Manager, the real API.
      *
      * <p>Init runs on two threads (docs/performance.md): the Secrets Manager client, the costliest piece, is built
-     * on a side thread while this one parses relay.yaml and builds the HTTP client; once the configuration is
-     * known to be valid, an on-demand start also reads the secret there, so the first request finds it cached.
-     * A SnapStart init reads nothing: no secret may be in the snapshot.
+     * on a side thread while this one parses relay.yaml; the side thread then loads the TLS trust store for the
+     * ChartMogul transport, and once the configuration is known to be valid, an on-demand start also reads the
+     * secret there, so the first request finds it cached. A SnapStart init reads nothing: no secret may be in the
+     * snapshot.
      */
     public static Relay forLambda(Map<String, String> env) {
         SecretSource source = secretSource(env);
         EventLog log = new EventLog(System.out);
         CachedSecrets secrets = new CachedSecrets(source, Clock.systemUTC(), SECRET_TTL, m -> log.note("WARN", m));
+        Transport transport = transportFor(apiUrl(env));
         SecretPrefetch prefetch = SecretPrefetch.start(source, secrets,
-                !isSnapStart(env) && source.readableAtInit());
+                !isSnapStart(env) && source.readableAtInit(), transport::prepare);
         RelayConfig config;
         try {
             config = ConfigLoader.fromEnvironment(env);
@@ -85,7 +87,7 @@ public final class Wiring {
         String queueUrl = env.get("RELAY_QUEUE_URL");
         UpdateQueue queue = queueUrl == null || queueUrl.isBlank()
                 ? null : new SqsUpdateQueue(SqsUpdateQueue.defaultClient(), queueUrl);
-        Relay relay = new Parts(config, source, transportFor(apiUrl(env)), apiUrl(env), Clock.systemUTC(),
+        Relay relay = new Parts(config, source, transport, apiUrl(env), Clock.systemUTC(),
                 log, RetryPolicy.standard(), rateLimit(env), queue, stateStore(env), heldQueue(env, log)).relay(secrets);
         prefetch.awaitDone(PREFETCH_WAIT);
         return relay;
@@ -273,10 +275,12 @@ public final class Wiring {
         return new RateLimiter(perSecond, System::nanoTime);
     }
 
+    /**
+     * HttpURLConnection, one kept-alive connection per container (Lambda sends it one invocation at a time), which
+     * keeps the functions within ChartMogul's 20-connection limit as HTTP/2's single connection did.
+     */
     public static Transport transportFor(URI apiUrl) {
-        // HTTP/2 multiplexes over one connection, which keeps us far from ChartMogul's 20-connection limit;
-        // plain-http test servers speak HTTP/1.1 only
-        return new HttpTransport("https".equals(apiUrl.getScheme()));
+        return new HttpTransport();
     }
 
     static ApiKeys apiKeys(CachedSecrets secrets) {

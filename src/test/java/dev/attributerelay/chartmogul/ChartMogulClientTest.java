@@ -48,7 +48,7 @@ class ChartMogulClientTest {
                 return key;
             }
         };
-        return new ChartMogulClient(cm.url(), keys, new HttpTransport(false), policy, waits::add);
+        return new ChartMogulClient(cm.url(), keys, new HttpTransport(), policy, waits::add);
     }
 
     @AfterEach
@@ -251,7 +251,7 @@ class ChartMogulClientTest {
                 new ApiKeys() {
                     public String current() { return "k"; }
                     public String refreshed() { return "k"; }
-                }, new HttpTransport(false),
+                }, new HttpTransport(),
                 new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1), () -> 0.0), d -> { });
         assertThatThrownBy(() -> nowhere.findByEmail("a@example.com", seconds(5)))
                 .isInstanceOfSatisfying(ChartMogulException.class, e -> {

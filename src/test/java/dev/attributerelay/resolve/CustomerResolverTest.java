@@ -33,7 +33,7 @@ class CustomerResolverTest {
             public String current() { return "k"; }
             public String refreshed() { return "k"; }
         };
-        ChartMogulClient client = new ChartMogulClient(cm.url(), keys, new HttpTransport(false),
+        ChartMogulClient client = new ChartMogulClient(cm.url(), keys, new HttpTransport(),
                 new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(2), () -> 0.0), d -> { });
         resolver = new CustomerResolver(client, clock, Duration.ofMinutes(15));
     }

@@ -39,6 +39,7 @@ public final class FakeChartMogul implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+    private final List<Integer> clientPorts = new CopyOnWriteArrayList<>();
     private final Deque<Scripted> script = new ConcurrentLinkedDeque<>();
     private final List<Customer> customers = new CopyOnWriteArrayList<>();
     private final Map<String, String> definedAttributes = new ConcurrentHashMap<>();
@@ -189,6 +190,23 @@ public final class FakeChartMogul implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The next request is answered {@code status} at once, then with {@code bytes} bytes of body (JSON whitespace)
+     * written {@code chunk} at a time, {@code pauseMillis} apart, until all are written or the client goes away:
+     * a server trickling its answer, or one sending more than a client should read. The answer declares
+     * {@code declaredLength} bytes, or none (chunked) when it is negative.
+     */
+    public FakeChartMogul thenStream(int status, long declaredLength, long bytes, int chunk, long pauseMillis) {
+        script.add(new Scripted(status, null, Map.of(), 0, false,
+                new Streamed(declaredLength, bytes, chunk, pauseMillis)));
+        return this;
+    }
+
+    /** The client's port of each request, in order: the same port twice is one connection kept alive. */
+    public List<Integer> clientPorts() {
+        return Collections.unmodifiableList(clientPorts);
+    }
+
     /** The next request's connection is closed without an answer. */
     public FakeChartMogul thenDrop() {
         script.add(new Scripted(0, null, Map.of(), 0, true));
@@ -236,6 +254,7 @@ public final class FakeChartMogul implements AutoCloseable {
             Recorded recorded = new Recorded(ex.getRequestMethod(), uri.getPath(), query, body.isEmpty() ? null : body,
                     keyOf(auth), ex.getRequestHeaders().getFirst("Content-Type"));
             requests.add(recorded);
+            clientPorts.add(ex.getRemoteAddress().getPort());
             if (concurrent > 0 && now > concurrent) {
                 overloaded.incrementAndGet();
                 respond(ex, 503, "{\"error\":\"Too many concurrent connections\"}", Map.of());
@@ -251,6 +270,10 @@ public final class FakeChartMogul implements AutoCloseable {
             if (s == null && chaos != null) {
                 Fault f = chaos.apply(recorded);
                 s = f == null ? null : new Scripted(f.status(), f.body(), f.headers(), f.delayMillis(), f.drop());
+            }
+            if (s != null && s.streamed != null) {
+                stream(ex, s.status, s.streamed);
+                return;
             }
             if (s != null) {
                 if (s.delayMillis > 0) {
@@ -414,6 +437,27 @@ public final class FakeChartMogul implements AutoCloseable {
         }
     }
 
+    private static void stream(HttpExchange ex, int status, Streamed s) {
+        byte[] piece = new byte[s.chunk];
+        java.util.Arrays.fill(piece, (byte) ' ');
+        try {
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            // HttpServer's lengths: 0 is "none, chunked", -1 is "no body"
+            ex.sendResponseHeaders(status, s.declaredLength < 0 ? 0 : s.declaredLength == 0 ? -1 : s.declaredLength);
+            OutputStream out = ex.getResponseBody();
+            for (long sent = 0; sent < s.bytes && !Thread.currentThread().isInterrupted(); sent += piece.length) {
+                out.write(piece, 0, (int) Math.min(piece.length, s.bytes - sent));
+                out.flush();
+                if (s.pauseMillis > 0) {
+                    sleep(s.pauseMillis);
+                }
+            }
+            out.close();
+        } catch (IOException e) {
+            // the client went away, as a client that refuses the answer should
+        }
+    }
+
     private static String keyOf(String auth) {
         if (auth == null || !auth.startsWith("Basic ")) {
             return null;
@@ -462,7 +506,15 @@ public final class FakeChartMogul implements AutoCloseable {
     private record Customer(String uuid, String externalId, String dataSource, String email) {
     }
 
-    private record Scripted(int status, String body, Map<String, String> headers, long delayMillis, boolean drop) {
+    private record Scripted(int status, String body, Map<String, String> headers, long delayMillis, boolean drop,
+                            Streamed streamed) {
+        Scripted(int status, String body, Map<String, String> headers, long delayMillis, boolean drop) {
+            this(status, body, headers, delayMillis, drop, null);
+        }
+    }
+
+    /** An answer written in pieces: see {@link #thenStream}. */
+    private record Streamed(long declaredLength, long bytes, int chunk, long pauseMillis) {
     }
 
     /** A fault for {@link #faults}: an answer, a delay before the normal answer, or a dropped connection. */
