@@ -13,6 +13,7 @@ import dev.attributerelay.testing.FakeLambdaRuntime;
 import dev.attributerelay.testing.TestSupport;
 import dev.attributerelay.testing.FakeSecretsManager;
 import dev.attributerelay.testing.Fixtures;
+import dev.attributerelay.testing.LocalDynamo;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,9 +83,13 @@ public final class ColdStartBenchmark {
     private final String bodyTemplate;
     /** Events made so far: each gets its own seats value. */
     private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+    /** Customers after the steady run's: each relay cold start gets one it is the first to see. */
+    private final java.util.concurrent.atomic.AtomicInteger firstSights = new java.util.concurrent.atomic.AtomicInteger();
     private FakeChartMogul chartMogul;
     private FakeSecretsManager secrets;
     private ContainerCredentials credentials;
+    /** The applied-state table's environment for every relay container (empty with --no-state-table). */
+    private Map<String, String> stateEnv = Map.of();
 
     public ColdStartBenchmark(Options options) throws IOException {
         this.options = options;
@@ -123,10 +128,19 @@ public final class ColdStartBenchmark {
         report.java = javaVersion();
         report.memoryMb = options.memoryMb();
         try (FakeChartMogul cm = new FakeChartMogul(); FakeSecretsManager sm = new FakeSecretsManager();
-             ContainerCredentials creds = new ContainerCredentials()) {
+             ContainerCredentials creds = new ContainerCredentials();
+             LocalDynamo dynamo = options.stateTable() ? LocalDynamo.own() : null) {
             chartMogul = cm;
             secrets = sm;
             credentials = creds;
+            firstSights.set(options.customers());
+            if (dynamo != null) {
+                // as deployed: template.yaml's table, shared by every container of the run. The credentials are
+                // Lambda's (environment variables, or the container endpoint under SnapStart), set in start()
+                stateEnv = Map.of("RELAY_STATE_TABLE", dynamo.createStateTable(),
+                        "AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
+                report.stateTable = true;
+            }
             cm.acceptKey(API_KEY);
             for (int k = 0; k < options.customers(); k++) {
                 cm.customer(uuid(k), externalId(k), DATA_SOURCE, null);
@@ -175,26 +189,30 @@ public final class ColdStartBenchmark {
                         noop.cpuMs()));
             }
             if (options.classes()) {
-                report.relayClasses = classes("classes-relay", RELAY_HANDLER, relayCp);
-                report.noopClasses = classes("classes-noop", NOOP_HANDLER, noopCp);
+                report.relayClasses = classes("classes-relay", RELAY_HANDLER, relayCp, relayEnv);
+                report.noopClasses = classes("classes-noop", NOOP_HANDLER, noopCp, Map.of());
                 log("classes loaded by the first answer: relay " + report.relayClasses.total + ", do-nothing "
                         + report.noopClasses.total);
             }
             if (options.events() > 0) {
-                report.steady = steady("steady-relay", RELAY_HANDLER, relayCp, options.events());
-                report.noopRss = steady("steady-noop", NOOP_HANDLER, noopCp, options.events());
+                report.steady = steady("steady-relay", RELAY_HANDLER, relayCp, relayEnv, options.events());
+                report.noopRss = steady("steady-noop", NOOP_HANDLER, noopCp, Map.of(), options.events());
                 log("peak RSS after " + options.events() + " events: relay " + report.steady.peakRssKb / 1024
                         + " MiB, do-nothing " + report.noopRss.peakRssKb / 1024 + " MiB");
             }
             for (int i = 0; i < options.snapStartRuns(); i++) {
-                SnapStartRun s = snapStart("snapstart-" + i, relayCp, true);
+                SnapStartRun s = snapStart("snapstart-" + i, relayCp, relayEnv, true);
                 report.snapStart.add(s);
-                SnapStartRun u = snapStart("snapstart-unprimed-" + i, relayCp, false);
+                SnapStartRun u = snapStart("snapstart-unprimed-" + i, relayCp, relayEnv, false);
                 report.snapStartUnprimed.add(u);
                 log(String.format(Locale.ROOT, "snap-start %d without the CRaC layer (no hooks run): restore to answer %d ms",
                         i + 1, u.restoreToAnswerMs()));
                 log(String.format(Locale.ROOT, "snap-start %d: init + checkpoint hooks %d ms, restore to answer %d ms; %s",
                         i + 1, s.checkpointMs(), s.restoreToAnswerMs(), s.primingNote()));
+            }
+            if (dynamo != null) {
+                // proof the relay's containers used the table: what they wrote is there
+                report.stateItems = dynamo.client().scan(b -> b.tableName(stateEnv.get("RELAY_STATE_TABLE"))).count();
             }
         }
         Files.writeString(work.resolve("cold-start.json"), JSON.writeValueAsString(report.json()));
@@ -207,29 +225,32 @@ public final class ColdStartBenchmark {
     private Run coldStart(String name, String handler, List<String> cp, Map<String, String> env, List<String> jvm)
             throws Exception {
         try (Container c = start(name, handler, cp, env, jvm, options.memoryMb())) {
-            long answered = c.answer(event(0), handler);
+            long answered = c.answer(event(handler.equals(RELAY_HANDLER) ? firstSight() : 0), handler);
             return new Run(name, c.started, c.runtime.firstPollNanos(), answered, cpuMillis(c.process.pid()));
         }
     }
 
-    private ClassCount classes(String name, String handler, List<String> cp) throws Exception {
+    /** @param env the timed runs' environment, so the classes counted are those of the runs timed */
+    private ClassCount classes(String name, String handler, List<String> cp, Map<String, String> env)
+            throws Exception {
         Path file = work.resolve("logs").resolve(name + ".classes");
         Files.deleteIfExists(file);
-        try (Container c = start(name, handler, cp, Map.of(), List.of("-Xlog:class+load=info:file=" + file + ":none"),
+        try (Container c = start(name, handler, cp, env, List.of("-Xlog:class+load=info:file=" + file + ":none"),
                 options.memoryMb())) {
-            c.answer(event(0), handler);
+            c.answer(event(handler.equals(RELAY_HANDLER) ? firstSight() : 0), handler);
             return ClassCount.of(Files.readAllLines(file, StandardCharsets.UTF_8));
         }
     }
 
     /** The first event, then more over {@link Options#customers()} customers; peak RSS and ChartMogul calls. */
-    private Steady steady(String name, String handler, List<String> cp, int events) throws Exception {
+    private Steady steady(String name, String handler, List<String> cp, Map<String, String> env, int events)
+            throws Exception {
         Steady s = new Steady();
         s.events = events;
         s.memoryMb = options.rssMemoryMb();
         boolean relay = handler.equals(RELAY_HANDLER);
         boolean[] seen = new boolean[options.customers()];
-        try (Container c = start(name, handler, cp, Map.of(), List.of(), options.rssMemoryMb())) {
+        try (Container c = start(name, handler, cp, env, List.of(), options.rssMemoryMb())) {
             long started = System.nanoTime();
             for (int i = 0; i < events; i++) {
                 int customer = i % options.customers();
@@ -261,8 +282,9 @@ public final class ColdStartBenchmark {
      * role's credentials from a container credentials endpoint instead of environment variables (their values
      * would be stale after a restore).
      */
-    private SnapStartRun snapStart(String name, List<String> cp, boolean hooks) throws Exception {
-        Map<String, String> env = new LinkedHashMap<>();
+    private SnapStartRun snapStart(String name, List<String> cp, Map<String, String> relayEnv, boolean hooks)
+            throws Exception {
+        Map<String, String> env = new LinkedHashMap<>(relayEnv);
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
         env.put("AWS_ACCESS_KEY_ID", "");
         env.put("AWS_SECRET_ACCESS_KEY", "");
@@ -287,7 +309,7 @@ public final class ColdStartBenchmark {
             Thread.sleep(300);
             long restored = System.nanoTime();
             c.runtime.restore();
-            long answered = c.answer(event(0), RELAY_HANDLER);
+            long answered = c.answer(event(firstSight()), RELAY_HANDLER);
             if (c.runtime.restoreErrorNow() != null) {
                 throw new IllegalStateException(name + ": restore error " + c.runtime.restoreErrorNow().body());
             }
@@ -333,6 +355,9 @@ public final class ColdStartBenchmark {
         env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.url().toString());
         env.put("CHARTMOGUL_SECRET_ID", SECRET_ID);
         env.put("CHARTMOGUL_API_URL", chartMogul.url().toString());
+        if (handler.equals(RELAY_HANDLER)) {
+            env.putAll(stateEnv);
+        }
         env.putAll(options.extraEnv());
         env.putAll(extraEnv);
         env.values().removeIf(String::isEmpty); // an empty value unsets
@@ -446,6 +471,16 @@ public final class ColdStartBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A customer no container has seen yet, known to ChartMogul: with the state table, resolution is shared, so a
+     * customer an earlier run resolved would spare this one ChartMogul's lookup.
+     */
+    private int firstSight() {
+        int k = firstSights.getAndIncrement();
+        chartMogul.customer(uuid(k), externalId(k), DATA_SOURCE, null);
+        return k;
     }
 
     private static String externalId(int k) {
@@ -684,6 +719,9 @@ public final class ColdStartBenchmark {
         public String java;
         public int memoryMb;
         public long jarBytes;
+        public boolean stateTable;
+        /** Items in the state table after the runs (-1 without one). */
+        public int stateItems = -1;
         public final List<Run> relay = new ArrayList<>();
         public final List<Run> noop = new ArrayList<>();
         public ClassCount relayClasses;
@@ -734,7 +772,8 @@ public final class ColdStartBenchmark {
 
         public String table() {
             StringBuilder sb = new StringBuilder();
-            sb.append("\n").append(java).append(", ").append(memoryMb).append(" MB flags\n\n");
+            sb.append("\n").append(java).append(", ").append(memoryMb).append(" MB flags, ")
+                    .append(stateTable ? "applied-state table in use (dynalite)" : "no state table").append("\n\n");
             sb.append("| measure | relay | do-nothing | ratio |\n|---|---:|---:|---:|\n");
             if (!relay.isEmpty()) {
                 sb.append(String.format(Locale.ROOT, "| cold start to first answer, median of %d (ms) | %d | %d | %.2f |%n",
@@ -795,6 +834,8 @@ public final class ColdStartBenchmark {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("java", java);
             m.put("memory_mb", memoryMb);
+            m.put("state_table", stateTable);
+            m.put("state_items", stateItems);
             m.put("jar_bytes", jarBytes);
             m.put("relay_first_answer_ms", relay.stream().map(Run::firstAnswerMs).collect(Collectors.toList()));
             m.put("noop_first_answer_ms", noop.stream().map(Run::firstAnswerMs).collect(Collectors.toList()));
@@ -873,12 +914,13 @@ public final class ColdStartBenchmark {
     public record Options(int runs, int events, int customers, int memoryMb, int rssMemoryMb, int snapStartRuns,
                           boolean classes, String relayClasspath, Path jar, Path baselineJar, Path out, String java,
                           List<String> extraJvm, Map<String, String> extraEnv, boolean quiet, boolean warmup,
-                          boolean secretsExtension) {
+                          boolean secretsExtension, boolean stateTable) {
         static final String USAGE = """
                 usage: ColdStartBenchmark [--runs N] [--events N] [--customers N] [--memory MB] [--rss-memory MB]
                                           [--snapstart-runs N] [--no-classes] [--jar PATH] [--baseline-jar PATH]
                                           [--out DIR] [--java PATH]
                                           [--jvm FLAG]... [--env NAME=VALUE]... [--secrets-extension]
+                                          [--no-state-table]
                   --runs            cold starts of each handler, alternating (default 10)
                   --events          events sent to one container for peak RSS and ChartMogul calls (default 1000)
                   --customers       distinct customers those events cycle through (default 20)
@@ -894,13 +936,16 @@ public final class ColdStartBenchmark {
                   --secrets-extension  the loopback Secrets Manager also answers as the Parameters and Secrets
                                     extension, and the function's cold starts are told its port (not the baseline
                                     jar's, so --baseline-jar of this same jar compares the SDK with the extension)
+                  --no-state-table  no applied-state table (RELAY_STATE_TABLE unset): state in each container's
+                                    memory. By default every relay container shares a table on dynalite (Node.js),
+                                    created from template.yaml's declaration, as deployed
                 """;
 
         public static Options defaults() {
             Path jar = Path.of("target", "attribute-relay.jar");
             return new Options(10, 1000, 20, 1024, 256, 5, true, jar.toString(), jar, null, Path.of("target", "bench"),
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), List.of(), Map.of(), false, true,
-                    false);
+                    false, true);
         }
 
         static Options parse(String[] args) {
@@ -914,6 +959,10 @@ public final class ColdStartBenchmark {
                 }
                 if (a.equals("--secrets-extension")) {
                     o = o.with(b -> b.secretsExtension = true);
+                    continue;
+                }
+                if (a.equals("--no-state-table")) {
+                    o = o.with(b -> b.stateTable = false);
                     continue;
                 }
                 if (a.equals("--no-classes")) {
@@ -984,6 +1033,7 @@ public final class ColdStartBenchmark {
             public boolean quiet;
             public boolean warmup;
             public boolean secretsExtension;
+            public boolean stateTable;
 
             Builder(Options o) {
                 runs = o.runs;
@@ -1003,12 +1053,13 @@ public final class ColdStartBenchmark {
                 quiet = o.quiet;
                 warmup = o.warmup;
                 secretsExtension = o.secretsExtension;
+                stateTable = o.stateTable;
             }
 
             Options build() {
                 return new Options(runs, events, customers, memoryMb, rssMemoryMb, snapStartRuns, classes,
                         relayClasspath, jar, baselineJar, out, java, extraJvm, extraEnv, quiet, warmup,
-                        secretsExtension);
+                        secretsExtension, stateTable);
             }
         }
     }

@@ -54,6 +54,9 @@ class ColdStartBenchmarkTest {
         assertThat(r.snapStart.get(0).primingNote()).containsPattern("SnapStart priming: \\d+ steps in")
                 .doesNotContain("failed");
         assertThat(r.snapStartUnprimed.get(0).primingNote()).isEqualTo("(no priming line)");
+        // the relay's containers shared template.yaml's applied-state table: records of what they applied are in it
+        assertThat(r.stateTable).isTrue();
+        assertThat(r.stateItems).isPositive();
         assertThat(out.resolve("cold-start.json")).exists();
     }
 }
