@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * must read and write exactly as the mapper it replaced, configured as it was. Each case here compares the two:
  * node types and values (BigDecimal's scale too), the plain values' Java types, and the written text.
  */
-class JsonStreamingTest {
+public class JsonStreamingTest {
     /** The mapper as the relay configured it before: the oracle. */
     private static final ObjectMapper ORACLE = Json.mapper();
 
@@ -181,7 +181,7 @@ class JsonStreamingTest {
     }
 
     /** Node types, and exact values: {@code JsonNode.equals} compares a DecimalNode's BigDecimal with its scale. */
-    private static void assertSameTree(JsonNode actual, JsonNode expected, String what) {
+    public static void assertSameTree(JsonNode actual, JsonNode expected, String what) {
         assertThat(actual.getNodeType()).as(what).isEqualTo(expected.getNodeType());
         assertThat(actual.getClass()).as(what).isEqualTo(expected.getClass());
         if (expected.isContainerNode()) {

@@ -50,7 +50,13 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    private static JsonNode readYaml(String yaml) throws IOException {
+    /** The tree of a YAML text: the build's own when it kept this very text (CompiledYaml), else parsed. */
+    private static JsonNode yamlTree(String yaml) throws IOException {
+        JsonNode kept = CompiledYaml.lookup(yaml);
+        return kept != null ? kept : readYaml(yaml);
+    }
+
+    static JsonNode readYaml(String yaml) throws IOException {
         try (JsonParser p = YAML.createParser(yaml)) {
             return Json.tree(p, false);
         }
@@ -89,7 +95,7 @@ public final class ConfigLoader {
     public static RelayConfig parse(String file, String yaml) {
         JsonNode root;
         try {
-            root = readYaml(yaml);
+            root = yamlTree(yaml);
         } catch (IOException e) {
             throw new ConfigException(file + ": is not valid YAML: " + yamlProblem(e), e);
         }
@@ -474,7 +480,7 @@ public final class ConfigLoader {
             if (in == null) {
                 throw where.error("preset", "no bundled preset named '" + preset + "'");
             }
-            JsonNode root = readYaml(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            JsonNode root = yamlTree(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
             if (root == null || !root.isObject()) {
                 throw where.error("preset", resource + " is not a mapping");
             }
