@@ -145,10 +145,16 @@ public final class HttpTransport implements Transport {
                 c.setReadTimeout(left());
                 c.setRequestMethod(request.method());
                 request.headers().forEach(c::setRequestProperty);
-                if (request.body() != null) {
-                    byte[] body = request.body().getBytes(StandardCharsets.UTF_8);
+                byte[] body = request.body() == null ? null : request.body().getBytes(StandardCharsets.UTF_8);
+                if (body != null) {
                     c.setDoOutput(true);
                     c.setFixedLengthStreamingMode(body.length);
+                }
+                c.connect();
+                // nothing is sent once the caller has given up: a write it counts as unanswered must not go out
+                // later, behind a newer one (a worker thread may start late on a busy machine)
+                left();
+                if (body != null) {
                     try (OutputStream out = c.getOutputStream()) {
                         out.write(body);
                     }
@@ -158,9 +164,9 @@ public final class HttpTransport implements Transport {
                     throw new IOException("ChartMogul's answer has no valid status line");
                 }
                 Map<String, String> headers = headers(c);
-                String body = body(c, status);
+                String text = body(c, status);
                 complete = true;
-                return new Response(status, headers, body);
+                return new Response(status, headers, text);
             } finally {
                 if (!complete) {
                     c.disconnect(); // a broken or unfinished exchange leaves no connection for the next request
