@@ -14,15 +14,22 @@ public final class AwsEndpoints {
     }
 
     public static URI of(AwsService service, String region, Map<String, String> env) {
-        String named = present(env.get(service.endpointVariable()));
+        String variable = service.endpointVariable();
+        String named = present(env.get(variable));
         if (named == null) {
-            named = present(env.get("AWS_ENDPOINT_URL"));
+            variable = "AWS_ENDPOINT_URL";
+            named = present(env.get(variable));
         }
         if (named != null) {
-            URI uri = URI.create(named);
-            if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
-                throw new IllegalStateException("the endpoint for " + service.signingName()
-                        + " must be an http(s) URL with a host, not '" + named + "'");
+            URI uri;
+            try {
+                uri = URI.create(named);
+            } catch (IllegalArgumentException e) {
+                uri = null;
+            }
+            if (uri == null || uri.getHost() == null
+                    || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+                throw new IllegalStateException(variable + " must be an http(s) URL with a host, not '" + named + "'");
             }
             return uri;
         }
