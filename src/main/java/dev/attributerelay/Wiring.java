@@ -188,10 +188,15 @@ public final class Wiring {
      * endpoint, no log output, and one try per call (a retry's jitter would draw a random number).
      */
     public static Relay forPriming(RelayConfig config, SecretSource source, URI endpoint) {
+        return forPriming(config, source, endpoint, null);
+    }
+
+    /** @param state the store priming drives (a state table's client at the same endpoint); null: memory */
+    public static Relay forPriming(RelayConfig config, SecretSource source, URI endpoint, StateStore state) {
         RetryPolicy once = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(5), () -> 0);
         return new Parts(config, source, transportFor(endpoint), endpoint, Clock.systemUTC(),
-                new EventLog(new PrintStream(OutputStream.nullOutputStream())), once, RateLimiter.unlimited(), null)
-                .relay();
+                new EventLog(new PrintStream(OutputStream.nullOutputStream())), once, RateLimiter.unlimited(), null,
+                state).relay();
     }
 
     /**
