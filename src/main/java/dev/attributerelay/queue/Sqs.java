@@ -10,7 +10,6 @@ import dev.attributerelay.chartmogul.Deadline;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -155,8 +154,7 @@ public final class Sqs {
 
     private static Map<String, String> strings(JsonNode object) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : object.properties()) {
             out.put(e.getKey(), e.getValue().asText());
         }
         return out;

@@ -9,7 +9,6 @@ import dev.attributerelay.chartmogul.Deadline;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -228,8 +227,7 @@ public final class DynamoDbStore implements StateStore {
 
     private static Map<String, AppliedValue> appliedOf(JsonNode item) {
         Map<String, AppliedValue> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : item.properties()) {
             JsonNode m = e.getValue().path("M");
             if (e.getKey().startsWith(ATTRIBUTE_PREFIX) && m.isObject()) {
                 out.put(e.getKey().substring(ATTRIBUTE_PREFIX.length()), fromItem(m));
