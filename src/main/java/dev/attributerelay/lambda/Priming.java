@@ -218,7 +218,7 @@ public final class Priming implements Resource {
 
     /** An HTTP API (2.0) event: POST /webhooks/{integration} with a JSON body. */
     static byte[] httpApiEvent(String integration, String payload) {
-        ObjectNode e = Json.MAPPER.createObjectNode();
+        ObjectNode e = Json.object();
         e.put("version", "2.0");
         e.put("routeKey", "POST /webhooks/{integration}");
         e.put("rawPath", "/webhooks/" + integration);

@@ -56,7 +56,7 @@ public final class QueueWorkerHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode event = Json.MAPPER.readTree(input.readAllBytes());
+        JsonNode event = Json.readTree(input.readAllBytes());
         List<QueueMessage> batch = new ArrayList<>();
         for (JsonNode r : event.path("Records")) {
             JsonNode a = r.path("attributes");

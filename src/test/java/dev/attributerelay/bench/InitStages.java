@@ -54,7 +54,7 @@ public final class InitStages {
     public static void main(String[] args) throws Exception {
         System.out.println("| stage | wall (ms) | CPU, all threads (ms) |\n|---|---:|---:|");
         stage("JVM start to main (no JVM flags of the runtime client)", () -> { });
-        stage("Jackson: the first ObjectMapper", () -> Json.MAPPER.hashCode());
+        stage("Jackson: the first ObjectMapper", () -> Json.mapper().hashCode());
         RelayConfig[] config = new RelayConfig[1];
         stage("relay.yaml: YAML, checks, JSONata compile (the bundled relay.yaml)",
                 () -> config[0] = ConfigLoader.loadBundled());
