@@ -477,7 +477,7 @@ class DeliveryFaultSuiteTest {
                     if (q.sqs.visible(q.queues.deadLetterUrl()) == 0) {
                         break;
                     }
-                    replayed += new DeadLetterReplay(q.sqs.client()).replay(q.queues.deadLetterUrl(), q.queues.url(),
+                    replayed += new DeadLetterReplay(q.sqs.relayClient()).replay(q.queues.deadLetterUrl(), q.queues.url(),
                             Integer.MAX_VALUE, false, new PrintStream(new ByteArrayOutputStream(), true,
                                     StandardCharsets.UTF_8)).moved();
                 }

@@ -5,6 +5,7 @@ import dev.attributerelay.EventLog;
 import dev.attributerelay.Json;
 import dev.attributerelay.Relay;
 import dev.attributerelay.Wiring;
+import dev.attributerelay.aws.AwsCallException;
 import dev.attributerelay.chartmogul.RetryPolicy;
 import dev.attributerelay.chartmogul.Transport;
 import dev.attributerelay.lambda.ApiEvents;
@@ -21,7 +22,6 @@ import dev.attributerelay.verify.SignRequest;
 import dev.attributerelay.verify.Signed;
 import dev.attributerelay.mapping.RelayConfig;
 import dev.attributerelay.queue.DeadLetterReplay;
-import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.secrets.LocalSecretSource;
 import dev.attributerelay.secrets.RelaySecrets;
 import dev.attributerelay.secrets.SecretSource;
@@ -41,8 +41,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The command-line tool for local runs. {@code invoke} runs the same handlers a deployed function runs on a
@@ -323,10 +321,10 @@ public final class Cli {
         if (o.from.equals(o.to)) {
             throw new UsageException("--from and --to name the same queue");
         }
-        try (SqsClient sqs = SqsUpdateQueue.defaultClient()) {
-            DeadLetterReplay.Result r = new DeadLetterReplay(sqs).replay(o.from, o.to, o.max, o.dryRun, out);
+        try {
+            DeadLetterReplay.Result r = new DeadLetterReplay(Wiring.sqs(env)).replay(o.from, o.to, o.max, o.dryRun, out);
             return r.failed() == 0 ? 0 : 1;
-        } catch (SdkException e) {
+        } catch (AwsCallException e) {
             err.println("cannot reach SQS: " + e.getMessage());
             return 69;
         }
