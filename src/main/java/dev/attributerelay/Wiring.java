@@ -1,5 +1,8 @@
 package dev.attributerelay;
 
+import dev.attributerelay.aws.AwsEndpoints;
+import dev.attributerelay.aws.AwsJsonClient;
+import dev.attributerelay.aws.AwsService;
 import dev.attributerelay.chartmogul.ApiKeys;
 import dev.attributerelay.chartmogul.ChartMogulClient;
 import dev.attributerelay.chartmogul.Deadline;
@@ -11,6 +14,7 @@ import dev.attributerelay.mapping.ConfigLoader;
 import dev.attributerelay.mapping.RelayConfig;
 import dev.attributerelay.queue.HeldLog;
 import dev.attributerelay.queue.HeldQueue;
+import dev.attributerelay.queue.Sqs;
 import dev.attributerelay.queue.SqsHeldQueue;
 import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.queue.UpdateQueue;
@@ -34,11 +38,11 @@ import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /** Builds a {@link Relay} from the environment (DESIGN §5). Called once per container, at init. */
 public final class Wiring {
@@ -74,6 +78,9 @@ public final class Wiring {
         CachedSecrets secrets = new CachedSecrets(source, Clock.systemUTC(), SECRET_TTL, m -> log.note("WARN", m));
         SecretPrefetch prefetch = SecretPrefetch.start(source, secrets,
                 !isSnapStart(env) && source.readableAtInit());
+        // the state table's and the queues' first call then finds the signer's classes loaded
+        Thread awsPrepare = present(env, "RELAY_STATE_TABLE") || present(env, "RELAY_QUEUE_URL")
+                ? AwsJsonClient.prepareInBackground() : null;
         RelayConfig config;
         try {
             config = ConfigLoader.fromEnvironment(env);
@@ -84,10 +91,17 @@ public final class Wiring {
         prefetch.configIsValid();
         String queueUrl = env.get("RELAY_QUEUE_URL");
         UpdateQueue queue = queueUrl == null || queueUrl.isBlank()
-                ? null : new SqsUpdateQueue(SqsUpdateQueue.defaultClient(), queueUrl);
+                ? null : new SqsUpdateQueue(sqs(env), queueUrl.trim());
         Relay relay = new Parts(config, source, transportFor(apiUrl(env)), apiUrl(env), Clock.systemUTC(),
                 log, RetryPolicy.standard(), rateLimit(env), queue, stateStore(env), heldQueue(env, log)).relay(secrets);
         prefetch.awaitDone(PREFETCH_WAIT);
+        if (awsPrepare != null) {
+            try {
+                awsPrepare.join(PREFETCH_WAIT.toMillis()); // done long before; bounded all the same
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return relay;
     }
 
@@ -146,7 +160,7 @@ public final class Wiring {
     public static HeldQueue heldQueue(Map<String, String> env, EventLog log) {
         String url = env.get("RELAY_HELD_QUEUE_URL");
         return url == null || url.isBlank() ? new HeldLog(log)
-                : new SqsHeldQueue(SqsUpdateQueue.defaultClient(), url.trim(), Clock.systemUTC());
+                : new SqsHeldQueue(sqs(env), url.trim(), Clock.systemUTC());
     }
 
     /**
@@ -174,10 +188,15 @@ public final class Wiring {
      * endpoint, no log output, and one try per call (a retry's jitter would draw a random number).
      */
     public static Relay forPriming(RelayConfig config, SecretSource source, URI endpoint) {
+        return forPriming(config, source, endpoint, null);
+    }
+
+    /** @param state the store priming drives (a state table's client at the same endpoint); null: memory */
+    public static Relay forPriming(RelayConfig config, SecretSource source, URI endpoint, StateStore state) {
         RetryPolicy once = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(5), () -> 0);
         return new Parts(config, source, transportFor(endpoint), endpoint, Clock.systemUTC(),
-                new EventLog(new PrintStream(OutputStream.nullOutputStream())), once, RateLimiter.unlimited(), null)
-                .relay();
+                new EventLog(new PrintStream(OutputStream.nullOutputStream())), once, RateLimiter.unlimited(), null,
+                state).relay();
     }
 
     /**
@@ -202,26 +221,34 @@ public final class Wiring {
     }
 
     /**
-     * The SDK client on the URL-connection HTTP client. AWS_ENDPOINT_URL_DYNAMODB, which the SDK reads from the
-     * process environment itself, is taken from the map too, so a relay built from a map (tests, local runs) reaches
-     * the endpoint it names. Each call's time is bounded per request by the delivery's deadline (DynamoDbStore).
+     * The state table's client: DynamoDB's JSON protocol at AWS_ENDPOINT_URL_DYNAMODB (or AWS_ENDPOINT_URL), read from
+     * the map, else the region's endpoint. Each call's time is bounded per request by the delivery's deadline
+     * (DynamoDbStore); an attempt by these timeouts.
      */
-    static DynamoDbClient dynamoDb(Map<String, String> env) {
-        DynamoDbClientBuilder b = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(1)).socketTimeout(Duration.ofSeconds(2)).build());
-        String endpoint = env.get("AWS_ENDPOINT_URL_DYNAMODB");
-        if (endpoint != null && !endpoint.isBlank()) {
-            b.endpointOverride(URI.create(endpoint.trim()));
-        }
+    static AwsJsonClient dynamoDb(Map<String, String> env) {
+        return aws(AwsService.DYNAMODB, env, AwsJsonClient.Limits.standard(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+    }
+
+    /** The queues' client: SQS's JSON protocol at AWS_ENDPOINT_URL_SQS (or AWS_ENDPOINT_URL), else the region's. */
+    public static Sqs sqs(Map<String, String> env) {
+        return new Sqs(aws(AwsService.SQS, env, AwsJsonClient.Limits.standard(Sqs.CONNECT_TIMEOUT, Sqs.ATTEMPT_TIMEOUT)));
+    }
+
+    /**
+     * Region and credentials as {@link #region} and {@link #credentials} choose them; where the environment names
+     * neither (local runs), the SDK's default chains.
+     */
+    static AwsJsonClient aws(AwsService service, Map<String, String> env, AwsJsonClient.Limits limits) {
         Region region = region(env);
-        if (region != null) {
-            b.region(region);
+        String id;
+        try {
+            id = region != null ? region.id() : new DefaultAwsRegionProviderChain().getRegion().id();
+        } catch (SdkException e) {
+            throw new IllegalStateException("set AWS_REGION: no AWS region is configured for " + service.signingName());
         }
-        AwsCredentialsProvider credentials = credentials(env);
-        if (credentials != null) {
-            b.credentialsProvider(credentials);
-        }
-        return b.build();
+        AwsCredentialsProvider chosen = credentials(env);
+        return new AwsJsonClient(service, AwsEndpoints.of(service, id, env), id,
+                chosen != null ? chosen : DefaultCredentialsProvider.builder().build(), limits);
     }
 
     /** AWS_REGION, which Lambda always sets; null leaves the SDK's region chain to find one (local runs). */

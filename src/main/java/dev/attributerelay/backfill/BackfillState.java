@@ -58,7 +58,7 @@ record BackfillState(String integration, String since, String cursor, Set<String
         }
         JsonNode n;
         try {
-            n = Json.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            n = Json.readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IOException(file + " is not a backfill state file (not JSON)");
         }
@@ -76,7 +76,7 @@ record BackfillState(String integration, String since, String cursor, Set<String
     }
 
     void write(Path file) throws IOException {
-        ObjectNode n = Json.MAPPER.createObjectNode();
+        ObjectNode n = Json.object();
         n.put("integration", integration);
         n.put("since", since);
         n.put("cursor", cursor);

@@ -72,7 +72,7 @@ final class ChargebeeApi implements Provider {
         }
         StringBuilder in = new StringBuilder("[");
         for (JsonNode c : customers) {
-            in.append(in.length() > 1 ? "," : "").append(Json.MAPPER.valueToTree(c.path("id").asText()).toString());
+            in.append(in.length() > 1 ? "," : "").append(Json.toTree(c.path("id").asText()).toString());
         }
         in.append("]");
         String offset = null;
@@ -114,7 +114,7 @@ final class ChargebeeApi implements Provider {
     }
 
     private static Object plain(JsonNode n) {
-        return Json.MAPPER.convertValue(n, Object.class);
+        return Json.mapper().convertValue(n, Object.class);
     }
 
     private static String text(JsonNode n) {

@@ -137,7 +137,7 @@ final class PaddleApi implements Provider {
         e.put("event_type", type);
         e.put("occurred_at", readAt.toString());
         e.put("notification_id", "ntf_backfill_" + object.path("id").asText());
-        e.put("data", Json.MAPPER.convertValue(object, Object.class));
+        e.put("data", Json.mapper().convertValue(object, Object.class));
         return new Event(e, Headers.empty());
     }
 

@@ -78,7 +78,7 @@ final class ProviderHttp {
             int status = r.statusCode();
             if (status >= 200 && status < 300) {
                 try {
-                    return Json.MAPPER.readTree(r.body());
+                    return Json.readTree(r.body());
                 } catch (IOException e) {
                     throw new ProviderException(status, provider + " answered " + path(uri) + " with a body that is not JSON");
                 }
@@ -124,7 +124,7 @@ final class ProviderHttp {
     /** The provider's own error sentence, short; the body is the provider's, not a customer's. */
     private static String errorText(String body) {
         try {
-            JsonNode n = Json.MAPPER.readTree(body);
+            JsonNode n = Json.readTree(body);
             for (JsonNode m : new JsonNode[] {n.path("error").path("message"), n.path("error").path("detail"),
                     n.path("message"), n.path("error_msg"), n.path("error")}) {
                 if (m.isTextual() && !m.asText().isBlank()) {

@@ -93,7 +93,7 @@ final class StripeApi implements Provider {
         e.put("object", "event");
         e.put("type", type);
         e.put("created", readAt.getEpochSecond());
-        e.put("data", Map.of("object", Json.MAPPER.convertValue(object, Object.class)));
+        e.put("data", Map.of("object", Json.mapper().convertValue(object, Object.class)));
         return new Event(e, Headers.empty());
     }
 

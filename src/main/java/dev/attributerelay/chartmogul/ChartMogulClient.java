@@ -86,7 +86,7 @@ public final class ChartMogulClient {
         Transport.Response r = call("GET", "/v1/customers?" + query, null, deadline);
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(r.body());
+            root = Json.readTree(r.body());
         } catch (IOException e) {
             throw new ChartMogulException(r.status(), "ChartMogul answered with a body that is not JSON",
                     r.headers().get("x-request-id"), true, 5);
@@ -99,28 +99,28 @@ public final class ChartMogulClient {
 
     /** PUT: sets attributes already defined in the account. */
     public void updateAttributes(String uuid, Map<String, TypedValue> attributes, String source, Deadline deadline) {
-        ObjectNode custom = Json.MAPPER.createObjectNode();
+        ObjectNode custom = Json.object();
         attributes.forEach((key, v) -> {
             ObjectNode entry = custom.putObject(key);
-            entry.set("value", Json.MAPPER.valueToTree(v.value()));
+            entry.set("value", Json.toTree(v.value()));
             entry.put("source", source);
         });
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode body = Json.object();
         body.set("custom", custom);
         call("PUT", "/v1/customers/" + encode(uuid) + "/attributes/custom", Json.write(body), deadline);
     }
 
     /** POST: defines the attributes with their declared types, and sets them. */
     public void addAttributes(String uuid, Map<String, TypedValue> attributes, String source, Deadline deadline) {
-        ArrayNode custom = Json.MAPPER.createArrayNode();
+        ArrayNode custom = Json.array();
         attributes.forEach((key, v) -> {
             ObjectNode entry = custom.addObject();
             entry.put("type", v.type().name());
             entry.put("key", key);
-            entry.set("value", Json.MAPPER.valueToTree(v.value()));
+            entry.set("value", Json.toTree(v.value()));
             entry.put("source", source);
         });
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode body = Json.object();
         body.set("custom", custom);
         call("POST", "/v1/customers/" + encode(uuid) + "/attributes/custom", Json.write(body), deadline);
     }
@@ -265,7 +265,7 @@ public final class ChartMogulClient {
     private static CustomerMatches uuids(Transport.Response r) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(r.body());
+            root = Json.readTree(r.body());
         } catch (IOException e) {
             throw new ChartMogulException(r.status(), "ChartMogul answered with a body that is not JSON",
                     r.headers().get("x-request-id"), true, 5);

@@ -24,7 +24,7 @@ final class ErrorBody {
         }
         JsonNode n;
         try {
-            n = Json.MAPPER.readTree(body);
+            n = Json.readTree(body);
         } catch (Exception e) {
             return "HTTP " + status + ": " + clip(body.strip());
         }

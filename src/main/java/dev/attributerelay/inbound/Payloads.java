@@ -47,7 +47,7 @@ public final class Payloads {
             text = text.substring(1); // a UTF-8 byte order mark, which parsers may ignore
         }
         try {
-            Object parsed = Json.MAPPER.readValue(text, Object.class);
+            Object parsed = Json.readValue(text);
             if (!(parsed instanceof Map) && !(parsed instanceof List)) {
                 throw new BadPayload("the body is JSON but not an object or an array");
             }

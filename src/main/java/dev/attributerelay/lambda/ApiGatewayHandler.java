@@ -67,7 +67,7 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
     HttpReply reply(byte[] event, Context context) {
         JsonNode root;
         try {
-            root = Json.EVENTS.readTree(event);
+            root = Json.readEvent(event);
         } catch (IOException e) {
             return unusable("the Lambda event is not JSON", context);
         }

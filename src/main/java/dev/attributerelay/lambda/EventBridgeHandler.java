@@ -74,7 +74,7 @@ public final class EventBridgeHandler implements RequestStreamHandler {
     public Outcome handle(byte[] bytes, Context context) {
         Map<String, Object> event;
         try {
-            Object parsed = Json.MAPPER.readValue(bytes, Object.class);
+            Object parsed = Json.readValue(bytes);
             if (!(parsed instanceof Map)) {
                 relay.logUnowned("(not an EventBridge event)", null, Invocation.requestId(context));
                 return new Outcome.Ignored("not an EventBridge event");

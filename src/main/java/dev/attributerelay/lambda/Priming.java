@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.attributerelay.Json;
 import dev.attributerelay.Relay;
 import dev.attributerelay.Wiring;
+import dev.attributerelay.aws.AwsJsonClient;
+import dev.attributerelay.aws.AwsService;
 import dev.attributerelay.chartmogul.Deadline;
 import dev.attributerelay.inbound.Inbound;
 import dev.attributerelay.mapping.AttributeType;
@@ -16,8 +18,11 @@ import dev.attributerelay.mapping.Rule;
 import dev.attributerelay.mapping.TypedValue;
 import dev.attributerelay.secrets.RelaySecrets;
 import dev.attributerelay.secrets.SecretsManagerSource;
+import dev.attributerelay.state.DynamoDbStore;
+import dev.attributerelay.state.StateStore;
 import dev.attributerelay.verify.SignatureScheme;
 import dev.attributerelay.verify.Verdict;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +46,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * SnapStart priming. Registered only when Lambda initializes a function to snapshot it
  * ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}); its {@code beforeCheckpoint} runs the whole pipeline, through
  * the function's own entry point, on a synthetic event for every configured integration, so the snapshot holds
- * loaded classes, warmed JSONata, Jackson, AWS SDK and HTTP client code, and a loaded TLS trust store.
+ * loaded classes, warmed JSONata, Jackson, AWS SDK and HTTP client code (the state table's client too, when
+ * RELAY_STATE_TABLE is set), and a loaded TLS trust store.
  *
  * <p>Nothing of it reaches Secrets Manager or ChartMogul, and nothing unique is left in the snapshot:
  * <ul>
@@ -105,17 +111,20 @@ public final class Priming implements Resource {
         int steps = 0;
         List<String> failed = new ArrayList<>();
         RelayConfig config = primingConfig(relay.config());
+        int stateCalls = -1;
         try (PrimingEndpoint endpoint = new PrimingEndpoint(secretJson(relay.config()));
              SecretsManagerClient sdk = SecretsManagerSource.client(region(),
                      StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")),
                      endpoint.uri())) {
-            Relay priming = Wiring.forPriming(config, new SecretsManagerSource(sdk, "priming"), endpoint.uri());
+            Relay priming = Wiring.forPriming(config, new SecretsManagerSource(sdk, "priming"), endpoint.uri(),
+                    stateTable(endpoint.uri()));
             for (Integration i : config.integrations().values()) {
                 steps += 2;
                 run("entry point, " + i.name(), () -> entryPoint.feed(priming, i, PAYLOAD), failed);
                 run("delivery, " + i.name(), () -> priming.delivery().deliver(i, update(i),
                         Deadline.in(Duration.ofSeconds(10), Clock.systemUTC())), failed);
             }
+            stateCalls = endpoint.stateCalls();
         } catch (Exception e) {
             failed.add("loopback endpoint (" + e.getClass().getSimpleName() + ")");
         }
@@ -123,8 +132,24 @@ public final class Priming implements Resource {
         run("TLS ClientHello", Priming::tlsClientHello, failed);
         long ms = (System.nanoTime() - started) / 1_000_000;
         relay.log().note(failed.isEmpty() ? "INFO" : "WARN", "SnapStart priming: " + steps + " steps in " + ms + " ms"
+                + (stateCalls > 0 ? ", " + stateCalls + " state table calls" : "")
                 + (failed.isEmpty() ? "" : "; failed (skipped): " + String.join(", ", failed)));
         return failed.size();
+    }
+
+    /**
+     * With RELAY_STATE_TABLE set, the state table's client (signing, HTTP, its JSON) at the loopback endpoint, with
+     * made-up credentials and one try (no jitter drawn); else null, state in the priming relay's memory.
+     */
+    private StateStore stateTable(URI endpoint) {
+        String table = env.get("RELAY_STATE_TABLE");
+        if (table == null || table.isBlank()) {
+            return null;
+        }
+        return new DynamoDbStore(() -> new AwsJsonClient(AwsService.DYNAMODB, endpoint, region().id(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")),
+                new AwsJsonClient.Limits(Duration.ofSeconds(1), Duration.ofSeconds(5), 1, Duration.ofMillis(1),
+                        Duration.ofMillis(1), () -> 0)), "priming");
     }
 
     /** The function's region (the SDK's endpoint rules run as they will for real); any, outside Lambda. */
@@ -193,7 +218,7 @@ public final class Priming implements Resource {
 
     /** An HTTP API (2.0) event: POST /webhooks/{integration} with a JSON body. */
     static byte[] httpApiEvent(String integration, String payload) {
-        ObjectNode e = Json.MAPPER.createObjectNode();
+        ObjectNode e = Json.object();
         e.put("version", "2.0");
         e.put("routeKey", "POST /webhooks/{integration}");
         e.put("rawPath", "/webhooks/" + integration);

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * What the SnapStart priming talks to instead of Secrets Manager and ChartMogul: a loopback HTTP/1.1 endpoint,
+ * What the SnapStart priming talks to instead of Secrets Manager, the state table and ChartMogul: a loopback HTTP/1.1 endpoint,
  * in this JVM, answering each call with a fixed reply. Plain sockets, one connection at a time, every answer
  * closes its connection, so no connection outlives the priming into the snapshot.
  */
@@ -24,6 +24,7 @@ final class PrimingEndpoint implements AutoCloseable {
     private final String secretJson;
     private final Thread thread;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger stateCalls = new java.util.concurrent.atomic.AtomicInteger();
 
     /** @param secretJson what GetSecretValue answers: names only, no secret value */
     PrimingEndpoint(String secretJson) throws IOException {
@@ -32,6 +33,11 @@ final class PrimingEndpoint implements AutoCloseable {
         this.thread = new Thread(this::serve, "snapstart-priming-endpoint");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** State-table calls answered so far. */
+    int stateCalls() {
+        return stateCalls.get();
     }
 
     URI uri() {
@@ -80,6 +86,11 @@ final class PrimingEndpoint implements AutoCloseable {
                     + "\"Name\":\"priming\",\"SecretString\":" + jsonString(secretJson)
                     + ",\"VersionId\":\"00000000-0000-0000-0000-000000000000\",\"VersionStages\":[\"AWSCURRENT\"],"
                     + "\"CreatedDate\":0}";
+        } else if (lower.contains("x-amz-target: dynamodb_20120810.")) {
+            // the state table: no item, and every conditional write taken (what a first sight meets)
+            type = "application/x-amz-json-1.0";
+            body = "{}";
+            stateCalls.incrementAndGet();
         } else if (method.equals("GET")) {
             body = "{\"entries\":[{\"uuid\":\"" + CUSTOMER_UUID + "\"}],\"has_more\":false}";
         } else {

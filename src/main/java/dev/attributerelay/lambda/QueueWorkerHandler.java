@@ -8,7 +8,6 @@ import dev.attributerelay.Relay;
 import dev.attributerelay.Wiring;
 import dev.attributerelay.queue.QueueMessage;
 import dev.attributerelay.queue.QueueWorker;
-import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.queue.SqsVisibility;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +42,7 @@ public final class QueueWorkerHandler implements RequestStreamHandler {
         String queueUrl = env.get("RELAY_QUEUE_URL");
         QueueWorker.Visibility visibility = queueUrl == null || queueUrl.isBlank()
                 ? QueueWorker.Visibility.NONE
-                : new SqsVisibility(SqsUpdateQueue.defaultClient(), queueUrl);
+                : new SqsVisibility(Wiring.sqs(env), queueUrl.trim());
         return new QueueWorker(relay.config(), relay.delivery(), relay.client(), visibility, relay.held(), relay.log(),
                 Clock.systemUTC());
     }
@@ -57,7 +56,7 @@ public final class QueueWorkerHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode event = Json.MAPPER.readTree(input.readAllBytes());
+        JsonNode event = Json.readTree(input.readAllBytes());
         List<QueueMessage> batch = new ArrayList<>();
         for (JsonNode r : event.path("Records")) {
             JsonNode a = r.path("attributes");

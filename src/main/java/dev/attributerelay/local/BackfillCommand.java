@@ -14,6 +14,8 @@ import dev.attributerelay.mapping.ConfigException;
 import dev.attributerelay.mapping.ConfigLoader;
 import dev.attributerelay.mapping.Integration;
 import dev.attributerelay.mapping.RelayConfig;
+import dev.attributerelay.aws.AwsCallException;
+import dev.attributerelay.queue.Sqs;
 import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.secrets.LocalSecretSource;
 import dev.attributerelay.secrets.RelaySecrets;
@@ -35,8 +37,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code backfill <integration>}: the customers that existed before the first webhook, read from the provider's
@@ -138,7 +138,7 @@ final class BackfillCommand {
                 : Path.of("backfill-" + integration.name() + ".report");
         Backfill.Settings settings = new Backfill.Settings(o.since, o.limit,
                 o.stateFile == null ? null : Path.of(o.stateFile), o.dryRun ? null : report);
-        SqsClient sqs = o.queue == null ? null : SqsUpdateQueue.defaultClient();
+        Sqs sqs = o.queue == null ? null : Wiring.sqs(env);
         Progress progress = new Progress(err, System.console() != null, System::nanoTime);
         if (o.dryRun) {
             out.println("# dry run: nothing is sent; per customer and attribute: would set, unchanged, held");
@@ -154,7 +154,7 @@ final class BackfillCommand {
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 64;
-        } catch (SdkException e) {
+        } catch (AwsCallException e) {
             err.println("cannot reach SQS: " + e.getMessage());
             return 69;
         } catch (java.io.UncheckedIOException e) {
@@ -162,9 +162,6 @@ final class BackfillCommand {
             return 74;
         } finally {
             Runtime.getRuntime().removeShutdownHook(announce);
-            if (sqs != null) {
-                sqs.close();
-            }
         }
         long customers = r.counts().customers();
         out.println("backfill " + integration.name() + (o.dryRun ? " (dry run)" : "") + ": "

@@ -5,6 +5,7 @@ import dev.attributerelay.EventLog;
 import dev.attributerelay.Json;
 import dev.attributerelay.Relay;
 import dev.attributerelay.Wiring;
+import dev.attributerelay.aws.AwsCallException;
 import dev.attributerelay.chartmogul.RetryPolicy;
 import dev.attributerelay.chartmogul.Transport;
 import dev.attributerelay.lambda.ApiEvents;
@@ -21,7 +22,6 @@ import dev.attributerelay.verify.SignRequest;
 import dev.attributerelay.verify.Signed;
 import dev.attributerelay.mapping.RelayConfig;
 import dev.attributerelay.queue.DeadLetterReplay;
-import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.secrets.LocalSecretSource;
 import dev.attributerelay.secrets.RelaySecrets;
 import dev.attributerelay.secrets.SecretSource;
@@ -41,8 +41,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The command-line tool for local runs. {@code invoke} runs the same handlers a deployed function runs on a
@@ -141,7 +139,7 @@ public final class Cli {
             throw new UsageException("invoke takes one event file");
         }
         byte[] event = Files.readAllBytes(Path.of(o.positional.get(0)));
-        JsonNode root = Json.MAPPER.readTree(event);
+        JsonNode root = Json.readEvent(event);
         boolean api = ApiEvents.isApiEvent(root);
         if (!api && !root.has("detail-type")) {
             throw new UsageException(o.positional.get(0) + " is neither an API Gateway / Function URL event nor an EventBridge event");
@@ -173,12 +171,12 @@ public final class Cli {
         int status;
         if (api) {
             new ApiGatewayHandler(relay, clock).handleRequest(new ByteArrayInputStream(event), response, context);
-            JsonNode reply = Json.MAPPER.readTree(response.toByteArray());
+            JsonNode reply = Json.readEvent(response.toByteArray());
             status = reply.path("statusCode").asInt();
             out.println("# response: HTTP " + status);
             reply.path("headers").fields().forEachRemaining(h -> out.println(h.getKey() + ": " + h.getValue().asText()));
-            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(Json.MAPPER.readTree(reply.path("body").asText())));
+            out.println(Json.mapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(Json.readTree(reply.path("body").asText())));
         } else {
             Outcome outcome = new EventBridgeHandler(relay, clock).handle(event, context);
             status = outcome.status();
@@ -260,7 +258,7 @@ public final class Cli {
             out.println(Curl.command(signed.url(), headers, o.positional.get(1)));
         } else if (o.event) {
             URI u = URI.create(signed.url());
-            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Json.MAPPER.readTree(
+            out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(Json.readTree(
                     HttpApiEvent.of("POST", u.getRawPath(), u.getRawQuery(), headers, body,
                             java.util.UUID.randomUUID().toString(), at))));
         } else {
@@ -295,7 +293,7 @@ public final class Cli {
             out.println("# explain: no integration's eventbridge_source matches source " + source);
         } else {
             EventBridgeHandler.Delivered d = EventBridgeHandler.delivered(
-                    Json.MAPPER.convertValue(event.get("detail"), Map.class));
+                    Json.mapper().convertValue(event.get("detail"), Map.class));
             Explanation.of(integration, d.payload(), d.headers()).forEach(out::println);
         }
         out.println();
@@ -323,10 +321,10 @@ public final class Cli {
         if (o.from.equals(o.to)) {
             throw new UsageException("--from and --to name the same queue");
         }
-        try (SqsClient sqs = SqsUpdateQueue.defaultClient()) {
-            DeadLetterReplay.Result r = new DeadLetterReplay(sqs).replay(o.from, o.to, o.max, o.dryRun, out);
+        try {
+            DeadLetterReplay.Result r = new DeadLetterReplay(Wiring.sqs(env)).replay(o.from, o.to, o.max, o.dryRun, out);
             return r.failed() == 0 ? 0 : 1;
-        } catch (SdkException e) {
+        } catch (AwsCallException e) {
             err.println("cannot reach SQS: " + e.getMessage());
             return 69;
         }
@@ -389,9 +387,9 @@ public final class Cli {
     private static SecretSource withPlaceholderKey(SecretSource real) {
         String json;
         try {
-            JsonNode n = Json.MAPPER.readTree(real.read());
+            JsonNode n = Json.readTree(real.read());
             com.fasterxml.jackson.databind.node.ObjectNode o = n != null && n.isObject()
-                    ? (com.fasterxml.jackson.databind.node.ObjectNode) n : Json.MAPPER.createObjectNode();
+                    ? (com.fasterxml.jackson.databind.node.ObjectNode) n : Json.object();
             o.put(RelaySecrets.API_KEY, "dry-run");
             json = o.toString();
         } catch (IOException | SecretsUnavailableException e) {

@@ -3,18 +3,18 @@ package dev.attributerelay.local;
 import dev.attributerelay.EventLog;
 import dev.attributerelay.Relay;
 import dev.attributerelay.Wiring;
+import dev.attributerelay.aws.AwsCallException;
 import dev.attributerelay.chartmogul.RetryPolicy;
 import dev.attributerelay.mapping.ConfigLoader;
 import dev.attributerelay.mapping.RelayConfig;
 import dev.attributerelay.queue.HeldReplay;
+import dev.attributerelay.queue.Sqs;
 import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.secrets.SecretSource;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code replay --from <held queue url> [--to <update queue url>] [--max N] [--dry-run]}: sends held updates again
@@ -28,7 +28,8 @@ final class HeldReplayCommand {
     static int run(Cli.Options o, SecretSource secrets, Map<String, String> env, PrintStream out, PrintStream err) {
         RelayConfig config = o.config != null ? ConfigLoader.load(Path.of(o.config)) : ConfigLoader.fromEnvironment(env);
         Clock clock = Clock.systemUTC();
-        try (SqsClient sqs = SqsUpdateQueue.defaultClient()) {
+        try {
+            Sqs sqs = Wiring.sqs(env);
             HeldReplay.Target target;
             if (o.to != null) {
                 target = HeldReplay.onto(new SqsUpdateQueue(sqs, o.to));
@@ -39,7 +40,7 @@ final class HeldReplayCommand {
             }
             HeldReplay.Result r = new HeldReplay(sqs, config, target, clock).replay(o.from, o.max, o.dryRun, out);
             return r.heldAgain() == 0 && r.failed() == 0 ? 0 : 1;
-        } catch (SdkException e) {
+        } catch (AwsCallException e) {
             err.println("cannot reach SQS: " + e.getMessage());
             return 69;
         }

@@ -192,7 +192,7 @@ final class HistoryCommand {
     }
 
     private static ObjectNode asJson(String uuid, Map<String, AppliedValue> applied) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("customer", uuid);
         ObjectNode attributes = root.putObject("attributes");
         applied.forEach((key, v) -> {

@@ -21,7 +21,7 @@ final class HttpApiEvent {
 
     static String of(String method, String rawPath, String rawQuery, Map<String, String> headers, byte[] body,
                      String requestId, Instant receivedAt) {
-        ObjectNode e = Json.MAPPER.createObjectNode();
+        ObjectNode e = Json.object();
         e.put("version", "2.0");
         e.put("routeKey", method + " /webhooks/{integration}");
         e.put("rawPath", rawPath);

@@ -79,11 +79,11 @@ final class LocalServer {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             String event = event(ex, body);
             if (beforeEach != null) {
-                beforeEach.accept(Json.MAPPER.readTree(event));
+                beforeEach.accept(Json.readEvent(event));
             }
             handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out,
                     new LocalContext(29_000));
-            JsonNode reply = Json.MAPPER.readTree(out.toByteArray());
+            JsonNode reply = Json.readEvent(out.toByteArray());
             Map<String, String> headers = new java.util.LinkedHashMap<>();
             Iterator<Map.Entry<String, JsonNode>> it = reply.path("headers").fields();
             while (it.hasNext()) {

@@ -1,7 +1,9 @@
 package dev.attributerelay.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.attributerelay.Json;
 import dev.attributerelay.verify.Schemes;
 import dev.attributerelay.verify.SignatureScheme;
 import dev.attributerelay.verify.VerifySpec;
@@ -42,9 +44,22 @@ public final class ConfigLoader {
     private static final Set<String> EVENT_FIELDS = Set.of("id", "type", "time");
     private static final Set<String> PRESET_FIELDS = Set.of("description", "event", "events", "on_unknown_customer");
 
-    private static final YAMLMapper YAML = new YAMLMapper();
+    /** YAML read by its streaming parser into trees: no ObjectMapper on the cold path (docs/performance.md). */
+    private static final YAMLFactory YAML = new YAMLFactory();
 
     private ConfigLoader() {
+    }
+
+    /** The tree of a YAML text: the build's own when it kept this very text (CompiledYaml), else parsed. */
+    private static JsonNode yamlTree(String yaml) throws IOException {
+        JsonNode kept = CompiledYaml.lookup(yaml);
+        return kept != null ? kept : readYaml(yaml);
+    }
+
+    static JsonNode readYaml(String yaml) throws IOException {
+        try (JsonParser p = YAML.createParser(yaml)) {
+            return Json.tree(p, false);
+        }
     }
 
     /** RELAY_CONFIG's file when set, else the bundled relay.yaml. */
@@ -80,7 +95,7 @@ public final class ConfigLoader {
     public static RelayConfig parse(String file, String yaml) {
         JsonNode root;
         try {
-            root = YAML.readTree(yaml);
+            root = yamlTree(yaml);
         } catch (IOException e) {
             throw new ConfigException(file + ": is not valid YAML: " + yamlProblem(e), e);
         }
@@ -465,7 +480,7 @@ public final class ConfigLoader {
             if (in == null) {
                 throw where.error("preset", "no bundled preset named '" + preset + "'");
             }
-            JsonNode root = YAML.readTree(in);
+            JsonNode root = yamlTree(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
             if (root == null || !root.isObject()) {
                 throw where.error("preset", resource + " is not a mapping");
             }

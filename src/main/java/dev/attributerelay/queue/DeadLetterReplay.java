@@ -1,7 +1,10 @@
 package dev.attributerelay.queue;
 
+import dev.attributerelay.aws.AwsCallException;
+import dev.attributerelay.chartmogul.Deadline;
 import dev.attributerelay.mapping.AttributeUpdate;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,16 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
  * Moves dead-letter messages back to the update queue once an operator has fixed what made them fail. Each
@@ -31,15 +24,17 @@ public final class DeadLetterReplay {
     /** How long a received message stays hidden while it is being moved (or, in a dry run, looked at). */
     static final Duration HOLD = Duration.ofSeconds(60);
     private static final int BATCH = 10;
+    private static final String GROUP_ID = "MessageGroupId";
+    private static final String RECEIVE_COUNT = "ApproximateReceiveCount";
 
-    private final SqsClient sqs;
+    private final Sqs sqs;
     private final Supplier<String> deduplicationIds;
 
-    public DeadLetterReplay(SqsClient sqs) {
+    public DeadLetterReplay(Sqs sqs) {
         this(sqs, () -> UUID.randomUUID().toString());
     }
 
-    DeadLetterReplay(SqsClient sqs, Supplier<String> deduplicationIds) {
+    DeadLetterReplay(Sqs sqs, Supplier<String> deduplicationIds) {
         this.sqs = sqs;
         this.deduplicationIds = deduplicationIds;
     }
@@ -52,15 +47,13 @@ public final class DeadLetterReplay {
     public Result replay(String from, String to, int max, boolean dryRun, PrintStream out) {
         int moved = 0;
         int failed = 0;
-        List<Message> held = new ArrayList<>();
-        List<Message> notSent = new ArrayList<>();
+        List<Sqs.Message> held = new ArrayList<>();
+        List<Sqs.Message> notSent = new ArrayList<>();
         try {
             while (moved + held.size() < max) {
                 int want = Math.min(BATCH, max - moved - held.size());
-                List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(from).maxNumberOfMessages(want)
-                        .waitTimeSeconds(1).visibilityTimeout((int) HOLD.toSeconds())
-                        .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_GROUP_ID,
-                                MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
+                List<Sqs.Message> batch = sqs.receiveMessage(from, want, 1, (int) HOLD.toSeconds(),
+                        List.of(GROUP_ID, RECEIVE_COUNT));
                 if (batch.isEmpty()) {
                     break;
                 }
@@ -69,7 +62,7 @@ public final class DeadLetterReplay {
                     batch.forEach(m -> out.println("would move " + describe(m)));
                     continue;
                 }
-                List<Message> refused = move(batch, from, to, out);
+                List<Sqs.Message> refused = move(batch, from, to, out);
                 notSent.addAll(refused);
                 moved += batch.size() - refused.size();
                 failed += refused.size();
@@ -92,40 +85,35 @@ public final class DeadLetterReplay {
     }
 
     /** @return the messages not sent, still in the dead-letter queue */
-    private List<Message> move(List<Message> batch, String from, String to, PrintStream out) {
-        Map<String, Message> byEntry = new LinkedHashMap<>();
-        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-        for (Message m : batch) {
+    private List<Sqs.Message> move(List<Sqs.Message> batch, String from, String to, PrintStream out) {
+        Map<String, Sqs.Message> byEntry = new LinkedHashMap<>();
+        List<Sqs.Outgoing> entries = new ArrayList<>();
+        for (Sqs.Message m : batch) {
             String id = Integer.toString(entries.size());
             byEntry.put(id, m);
-            String group = m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
-            SendMessageBatchRequestEntry.Builder e = SendMessageBatchRequestEntry.builder().id(id).messageBody(m.body());
-            if (group != null) {
-                e.messageGroupId(group).messageDeduplicationId(deduplicationIds.get());
-            }
-            entries.add(e.build());
+            String group = m.attributes().get(GROUP_ID);
+            entries.add(new Sqs.Outgoing(id, m.body(), group, group == null ? null : deduplicationIds.get()));
         }
-        SendMessageBatchResponse sent;
+        Sqs.Batch sent;
         try {
-            sent = sqs.sendMessageBatch(b -> b.queueUrl(to).entries(entries));
-        } catch (SdkException e) {
+            sent = sqs.sendMessageBatch(to, entries, Deadline.in(Sqs.CALL_TIMEOUT, Clock.systemUTC()));
+        } catch (AwsCallException e) {
             out.println("could not send to " + to + ": " + e.getMessage());
             return batch;
         }
-        List<Message> refused = new ArrayList<>();
-        for (BatchResultErrorEntry f : sent.failed()) {
+        List<Sqs.Message> refused = new ArrayList<>();
+        for (Sqs.Failure f : sent.failed()) {
             refused.add(byEntry.get(f.id()));
             out.println("not moved " + describe(byEntry.get(f.id())) + ": " + f.code() + " " + f.message());
         }
-        List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
-        sent.successful().forEach(ok -> deletes.add(DeleteMessageBatchRequestEntry.builder().id(ok.id())
-                .receiptHandle(byEntry.get(ok.id()).receiptHandle()).build()));
+        Map<String, String> deletes = new LinkedHashMap<>();
+        sent.successful().forEach(id -> deletes.put(id, byEntry.get(id).receiptHandle()));
         if (!deletes.isEmpty()) {
             try {
-                DeleteMessageBatchResponse deleted = sqs.deleteMessageBatch(b -> b.queueUrl(from).entries(deletes));
+                Sqs.Batch deleted = sqs.deleteMessageBatch(from, deletes);
                 deleted.failed().forEach(f -> out.println("moved, but not deleted from the dead-letter queue (it will"
                         + " be moved again, harmlessly): " + describe(byEntry.get(f.id()))));
-            } catch (SdkException e) {
+            } catch (AwsCallException e) {
                 out.println("moved, but not deleted from the dead-letter queue (they will be moved again,"
                         + " harmlessly): " + e.getMessage());
             }
@@ -134,23 +122,22 @@ public final class DeadLetterReplay {
     }
 
     /** Makes held messages visible again at once, so a dry run leaves the dead-letter queue as it found it. */
-    private void release(String from, List<Message> held) {
+    private void release(String from, List<Sqs.Message> held) {
         for (int i = 0; i < held.size(); i += BATCH) {
-            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-            for (Message m : held.subList(i, Math.min(held.size(), i + BATCH))) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(entries.size()))
-                        .receiptHandle(m.receiptHandle()).visibilityTimeout(0).build());
+            Map<String, Integer> now = new LinkedHashMap<>();
+            for (Sqs.Message m : held.subList(i, Math.min(held.size(), i + BATCH))) {
+                now.put(m.receiptHandle(), 0);
             }
             try {
-                sqs.changeMessageVisibilityBatch(b -> b.queueUrl(from).entries(entries));
-            } catch (SdkException e) {
+                sqs.changeMessageVisibilityBatch(from, now);
+            } catch (AwsCallException e) {
                 // they reappear after HOLD anyway
             }
         }
     }
 
     /** Ids and names only: the body may carry an email address. */
-    private static String describe(Message m) {
+    private static String describe(Sqs.Message m) {
         StringBuilder s = new StringBuilder("message ").append(m.messageId());
         try {
             AttributeUpdate u = UpdateCodec.decode(m.body());
@@ -159,7 +146,7 @@ public final class DeadLetterReplay {
         } catch (RuntimeException e) {
             s.append(" (not an update this version reads)");
         }
-        String receives = m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+        String receives = m.attributes().get(RECEIVE_COUNT);
         if (receives != null) {
             s.append(", received ").append(receives).append(" times");
         }

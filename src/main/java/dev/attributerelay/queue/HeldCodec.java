@@ -24,13 +24,12 @@ import java.util.Map;
 public final class HeldCodec {
     /** A value whose JSON is longer than this is not kept: SQS takes 256 KiB a message, and replay re-reads it. */
     static final int MAX_KEPT_VALUE = 4096;
-    private static final ObjectWriter ASCII = Json.MAPPER.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
     private HeldCodec() {
     }
 
     public static String encode(Hold h, Instant heldAt) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
+        ObjectNode n = Json.object();
         n.put("v", 1);
         n.put("kind", "held");
         n.put("reason", h.reason().code());
@@ -45,8 +44,8 @@ public final class HeldCodec {
         h.unconverted().forEach((k, u) -> {
             ObjectNode a = unconverted.putObject(k);
             a.put("type", u.declared().name());
-            JsonNode value = Json.MAPPER.valueToTree(u.value());
-            if (value.toString().length() > MAX_KEPT_VALUE) {
+            JsonNode value = Json.toTree(u.value());
+            if (Json.write(value).length() > MAX_KEPT_VALUE) {
                 a.put("too_large", true);
             } else {
                 a.set("value", value);
@@ -57,18 +56,14 @@ public final class HeldCodec {
         n.put("event_type", h.eventType());
         n.put("event_time", h.eventTime().toString());
         n.put("item", h.item());
-        try {
-            return ASCII.writeValueAsString(n);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Json.writeAscii(n);
     }
 
     /** @throws IllegalArgumentException when the message is not a hold this version wrote */
     public static Held decode(String body) {
         JsonNode n;
         try {
-            n = Json.MAPPER.readTree(body);
+            n = Json.readTree(body);
         } catch (IOException e) {
             throw new IllegalArgumentException("the message is not JSON");
         }
@@ -92,14 +87,14 @@ public final class HeldCodec {
                 }
                 JsonNode v = e.getValue().get("value");
                 unconverted.put(e.getKey(), new Hold.Unconverted(type,
-                        v == null ? null : Json.MAPPER.treeToValue(v, Object.class)));
+                        v == null ? null : Json.toValue(v)));
             }
             Hold hold = new Hold(reason, n.path("message").asText(), n.path("integration").asText(), customer,
                     attributes, unconverted, n.path("source").asText(), n.path("event_id").asText(null),
                     n.path("event_type").asText(null), Instant.parse(n.path("event_time").asText()),
                     n.path("item").asInt());
             return new Held(hold, Instant.parse(n.path("held_at").asText()));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new IllegalArgumentException("the held update cannot be read: " + e.getClass().getSimpleName());
         }
     }

@@ -1,6 +1,7 @@
 package dev.attributerelay.queue;
 
 import dev.attributerelay.DeliveryResult;
+import dev.attributerelay.aws.AwsCallException;
 import dev.attributerelay.chartmogul.Deadline;
 import dev.attributerelay.mapping.AttributeType;
 import dev.attributerelay.mapping.AttributeUpdate;
@@ -17,11 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Sends held updates again once their cause is fixed. Each is rebuilt under the current relay.yaml (a value that
@@ -35,12 +31,12 @@ public final class HeldReplay {
     static final Duration HOLD = Duration.ofSeconds(60);
     private static final int BATCH = 10;
 
-    private final SqsClient sqs;
+    private final Sqs sqs;
     private final RelayConfig config;
     private final Target target;
     private final Clock clock;
 
-    public HeldReplay(SqsClient sqs, RelayConfig config, Target target, Clock clock) {
+    public HeldReplay(Sqs sqs, RelayConfig config, Target target, Clock clock) {
         this.sqs = sqs;
         this.config = config;
         this.target = target;
@@ -72,19 +68,18 @@ public final class HeldReplay {
         int heldAgain = 0;
         int failed = 0;
         int read = 0;
-        List<Message> release = new ArrayList<>();
+        List<Sqs.Message> release = new ArrayList<>();
         // what goes back held lands in the same queue: read no more than was there when the run began
         int limit = Math.min(max, waiting(from));
         try {
             while (read < limit) {
                 int want = Math.min(BATCH, limit - read);
-                List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(from).maxNumberOfMessages(want)
-                        .waitTimeSeconds(1).visibilityTimeout((int) HOLD.toSeconds())).messages();
+                List<Sqs.Message> batch = sqs.receiveMessage(from, want, 1, (int) HOLD.toSeconds(), List.of());
                 if (batch.isEmpty()) {
                     break;
                 }
                 read += batch.size();
-                for (Message m : batch) {
+                for (Sqs.Message m : batch) {
                     HeldCodec.Held held;
                     try {
                         held = HeldCodec.decode(m.body());
@@ -208,9 +203,8 @@ public final class HeldReplay {
     }
 
     private int waiting(String from) {
-        String n = sqs.getQueueAttributes(b -> b.queueUrl(from).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
-                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+        String n = sqs.getQueueAttributes(from, List.of("ApproximateNumberOfMessages"))
+                .get("ApproximateNumberOfMessages");
         try {
             return n == null ? 0 : Integer.parseInt(n);
         } catch (NumberFormatException e) {
@@ -218,26 +212,25 @@ public final class HeldReplay {
         }
     }
 
-    private void delete(String from, Message m, PrintStream out) {
+    private void delete(String from, Sqs.Message m, PrintStream out) {
         try {
-            sqs.deleteMessage(b -> b.queueUrl(from).receiptHandle(m.receiptHandle()));
-        } catch (SdkException e) {
+            sqs.deleteMessage(from, m.receiptHandle());
+        } catch (AwsCallException e) {
             out.println("sent, but not deleted from the held queue (a later run sends it again, harmlessly): message "
                     + m.messageId());
         }
     }
 
     /** Makes listed or not replayed messages visible again at once. */
-    private void release(String from, List<Message> messages) {
+    private void release(String from, List<Sqs.Message> messages) {
         for (int i = 0; i < messages.size(); i += BATCH) {
-            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-            for (Message m : messages.subList(i, Math.min(messages.size(), i + BATCH))) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(entries.size()))
-                        .receiptHandle(m.receiptHandle()).visibilityTimeout(0).build());
+            Map<String, Integer> now = new LinkedHashMap<>();
+            for (Sqs.Message m : messages.subList(i, Math.min(messages.size(), i + BATCH))) {
+                now.put(m.receiptHandle(), 0);
             }
             try {
-                sqs.changeMessageVisibilityBatch(b -> b.queueUrl(from).entries(entries));
-            } catch (SdkException e) {
+                sqs.changeMessageVisibilityBatch(from, now);
+            } catch (AwsCallException e) {
                 // they reappear after HOLD anyway
             }
         }

@@ -8,11 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import dev.attributerelay.aws.AwsCallException;
 
 /**
  * The held-updates queue: an SQS standard queue (order does not matter, newest-wins guards every replay), ten
@@ -23,11 +19,11 @@ public final class SqsHeldQueue implements HeldQueue {
     /** Below this, a call cannot finish: answer 503 at once rather than after the sender hung up. */
     private static final Duration MIN_CALL = Duration.ofMillis(100);
 
-    private final SqsClient sqs;
+    private final Sqs sqs;
     private final String queueUrl;
     private final Clock clock;
 
-    public SqsHeldQueue(SqsClient sqs, String queueUrl, Clock clock) {
+    public SqsHeldQueue(Sqs sqs, String queueUrl, Clock clock) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.clock = clock;
@@ -41,26 +37,25 @@ public final class SqsHeldQueue implements HeldQueue {
     public void hold(List<Hold> holds, Deadline deadline) {
         for (int from = 0; from < holds.size(); from += BATCH) {
             List<Hold> chunk = holds.subList(from, Math.min(holds.size(), from + BATCH));
-            Map<String, SendMessageBatchRequestEntry> pending = new LinkedHashMap<>();
+            Map<String, Sqs.Outgoing> pending = new LinkedHashMap<>();
             for (int i = 0; i < chunk.size(); i++) {
-                pending.put(Integer.toString(i), SendMessageBatchRequestEntry.builder().id(Integer.toString(i))
-                        .messageBody(HeldCodec.encode(chunk.get(i), clock.instant())).build());
+                pending.put(Integer.toString(i), new Sqs.Outgoing(Integer.toString(i),
+                        HeldCodec.encode(chunk.get(i), clock.instant()), null, null));
             }
             for (int attempt = 0; attempt < 2 && !pending.isEmpty(); attempt++) {
                 Duration left = deadline.remaining();
                 if (left.compareTo(MIN_CALL) < 0) {
                     throw new Unavailable("no time was left to write the held updates to the held queue");
                 }
-                SendMessageBatchResponse r;
+                Sqs.Batch r;
                 try {
-                    r = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(new ArrayList<>(pending.values()))
-                            .overrideConfiguration(AwsRequestOverrideConfiguration.builder().apiCallTimeout(left)
-                                    .build()));
-                } catch (SdkException e) {
-                    throw new Unavailable("the held queue did not take the held updates ("
-                            + e.getClass().getSimpleName() + ")");
+                    r = sqs.sendMessageBatch(queueUrl, new ArrayList<>(pending.values()),
+                            deadline.atMost(deadline.clock().instant().plus(Sqs.CALL_TIMEOUT)));
+                } catch (AwsCallException e) {
+                    throw new Unavailable("the held queue did not take the held updates (" + e.reply().describe()
+                            + ")");
                 }
-                r.successful().forEach(ok -> pending.remove(ok.id()));
+                r.successful().forEach(pending::remove);
             }
             if (!pending.isEmpty()) {
                 throw new Unavailable(pending.size() + " held updates were not written to the held queue");

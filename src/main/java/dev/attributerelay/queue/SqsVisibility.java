@@ -1,12 +1,11 @@
 package dev.attributerelay.queue;
 
 import java.time.Duration;
+import dev.attributerelay.aws.AwsCallException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 
 /**
  * Sets when returned messages come back, with ChangeMessageVisibilityBatch, ten a request. On failure the queue's
@@ -17,10 +16,10 @@ public final class SqsVisibility implements QueueWorker.Visibility {
     /** SQS's limit for a visibility timeout. */
     private static final long MAX_SECONDS = 12 * 3600;
 
-    private final SqsClient sqs;
+    private final Sqs sqs;
     private final String queueUrl;
 
-    public SqsVisibility(SqsClient sqs, String queueUrl) {
+    public SqsVisibility(Sqs sqs, String queueUrl) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
     }
@@ -32,16 +31,15 @@ public final class SqsVisibility implements QueueWorker.Visibility {
 
     @Override
     public void delayAll(Map<String, Duration> byReceiptHandle) {
-        List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-        byReceiptHandle.forEach((handle, delay) -> entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
-                .id(Integer.toString(entries.size())).receiptHandle(handle)
-                .visibilityTimeout((int) Math.min(MAX_SECONDS, Math.max(0, delay.toSeconds()))).build()));
+        List<Map.Entry<String, Duration>> entries = new ArrayList<>(byReceiptHandle.entrySet());
         for (int from = 0; from < entries.size(); from += BATCH) {
-            List<ChangeMessageVisibilityBatchRequestEntry> chunk = entries.subList(from,
-                    Math.min(entries.size(), from + BATCH));
+            Map<String, Integer> chunk = new LinkedHashMap<>();
+            for (Map.Entry<String, Duration> e : entries.subList(from, Math.min(entries.size(), from + BATCH))) {
+                chunk.put(e.getKey(), (int) Math.min(MAX_SECONDS, Math.max(0, e.getValue().toSeconds())));
+            }
             try {
-                sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(chunk));
-            } catch (SdkException e) {
+                sqs.changeMessageVisibilityBatch(queueUrl, chunk);
+            } catch (AwsCallException e) {
                 // see the class comment
             }
         }

@@ -28,7 +28,7 @@ public final class UpdateCodec {
     }
 
     public static String encode(AttributeUpdate u) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
+        ObjectNode n = Json.object();
         n.put("v", 1);
         n.put("integration", u.integration());
         writeCustomer(n.putObject("customer"), u.customer());
@@ -45,7 +45,7 @@ public final class UpdateCodec {
     public static AttributeUpdate decode(String body) {
         JsonNode n;
         try {
-            n = Json.MAPPER.readTree(body);
+            n = Json.readTree(body);
         } catch (IOException e) {
             throw new IllegalArgumentException("the message is not JSON");
         }
@@ -91,7 +91,7 @@ public final class UpdateCodec {
         attributes.forEach((k, v) -> {
             ObjectNode a = attrs.putObject(k);
             a.put("type", v.type().name());
-            a.set("value", Json.MAPPER.valueToTree(v.value()));
+            a.set("value", Json.toTree(v.value()));
         });
     }
 

@@ -32,7 +32,7 @@ public final class RelaySecrets {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(text);
+            root = Json.readTree(text);
         } catch (Exception e) {
             // the parser's message may quote the secret: say only where it broke
             throw new SecretsUnavailableException(describe + " is not valid JSON");

@@ -4,6 +4,8 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.attributerelay.EventLog;
 import dev.attributerelay.Json;
 import dev.attributerelay.Wiring;
+import dev.attributerelay.aws.AwsJsonClient;
+import dev.attributerelay.chartmogul.Deadline;
 import dev.attributerelay.chartmogul.RetryPolicy;
 import dev.attributerelay.chartmogul.Transport;
 import dev.attributerelay.lambda.ApiGatewayHandler;
@@ -11,7 +13,9 @@ import dev.attributerelay.mapping.ConfigLoader;
 import dev.attributerelay.mapping.RelayConfig;
 import dev.attributerelay.secrets.LocalSecretSource;
 import dev.attributerelay.secrets.SecretsManagerSource;
+import dev.attributerelay.state.StateStore;
 import dev.attributerelay.testing.Events;
+import dev.attributerelay.testing.FakeAwsJson;
 import dev.attributerelay.testing.FakeSecretsManager;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,12 +25,16 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -46,12 +54,13 @@ public final class InitStages {
     public static void main(String[] args) throws Exception {
         System.out.println("| stage | wall (ms) | CPU, all threads (ms) |\n|---|---:|---:|");
         stage("JVM start to main (no JVM flags of the runtime client)", () -> { });
-        stage("Jackson: the first ObjectMapper", () -> Json.MAPPER.hashCode());
+        stage("Jackson: the first ObjectMapper", () -> Json.mapper().hashCode());
         RelayConfig[] config = new RelayConfig[1];
         stage("relay.yaml: YAML, checks, JSONata compile (the bundled relay.yaml)",
                 () -> config[0] = ConfigLoader.loadBundled());
         stage("HTTP client for ChartMogul: TLS trust store, java.net.http",
                 () -> Wiring.transportFor(URI.create("https://api.chartmogul.com")));
+        stateTable(args.length > 0 && args[0].equals("--sdk-dynamodb"));
         FakeSecretsManager fake = new FakeSecretsManager().put("s", "{\"chartmogul_api_key\":\"k\"}");
         mark();
         SecretsManagerClient[] sdk = new SecretsManagerClient[1];
@@ -84,6 +93,37 @@ public final class InitStages {
                 }
             });
         }
+    }
+
+    /**
+     * The state table's client and its first GetItem, against a loopback endpoint answering an empty item; with
+     * {@code sdk}, the SDK's DynamoDB client instead (still on the test class path), for the comparison in
+     * docs/performance.md. Run before the Secrets Manager stages, which would load the SDK's shared classes first.
+     */
+    private static void stateTable(boolean sdk) throws Exception {
+        FakeAwsJson dynamo = new FakeAwsJson();
+        Map<String, String> env = Map.of("RELAY_STATE_TABLE", "t", "AWS_ENDPOINT_URL_DYNAMODB", dynamo.url().toString(),
+                "AWS_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b");
+        mark();
+        if (sdk) {
+            DynamoDbClient[] client = new DynamoDbClient[1];
+            stage("state table, the SDK's DynamoDB client: build", () -> client[0] = DynamoDbClient.builder()
+                    .endpointOverride(dynamo.url()).region(Region.EU_WEST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                    .httpClient(UrlConnectionHttpClient.builder().build()).build());
+            for (String which : new String[] {"first", "second"}) {
+                stage("state table, the SDK's DynamoDB client: " + which + " GetItem (loopback)", () -> client[0]
+                        .getItem(b -> b.tableName("t").key(Map.of("pk", AttributeValue.fromS("customer#c")))));
+            }
+        } else {
+            stage("state table, JSON-protocol client: prepare (signer classes, no network)", AwsJsonClient::prepare);
+            StateStore store = Wiring.stateStore(env);
+            for (String which : new String[] {"first", "second"}) {
+                stage("state table, JSON-protocol client: " + which + " GetItem (loopback)",
+                        () -> store.applied("c", Deadline.in(Duration.ofSeconds(5), Clock.systemUTC())));
+            }
+        }
+        dynamo.close();
     }
 
     private interface Stage {

@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What applied state costs a warm container (docs/state.md): DynamoDB calls and ChartMogul calls per update, and the
- * time per update with the table (dynalite on loopback, the real SDK client) against the same relay with state in
- * memory. Three kinds of update, each over {@code customers} customers: first sight (lookup, PUT), a later changed
+ * time per update with the table (dynalite on loopback, the relay's JSON-protocol client) against the same relay
+ * with state in memory. Three kinds of update, each over {@code customers} customers: first sight (lookup, PUT), a later changed
  * value (PUT), and an unchanged value (no ChartMogul call). {@code bench/run state [customers]}.
  */
 public final class StateBenchmark {

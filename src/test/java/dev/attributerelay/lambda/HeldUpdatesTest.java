@@ -55,7 +55,7 @@ class HeldUpdatesTest {
 
     RelayHarness harness(String url) {
         RelayHarness r = new RelayHarness(CONFIG, "{\"chartmogul_api_key\":\"" + API_KEY + "\",\"signing\":\""
-                + SIGNING_SECRET + "\"}", Clock.systemUTC(), new SqsHeldQueue(client, url, Clock.systemUTC()));
+                + SIGNING_SECRET + "\"}", Clock.systemUTC(), new SqsHeldQueue(sqs.relayClient(), url, Clock.systemUTC()));
         r.chartmogul.acceptKey(API_KEY).customer("cus_1", "c1", "ds_1", null).defined("plan", "String")
                 .defined("seats", "Integer");
         return r;
@@ -120,7 +120,7 @@ class HeldUpdatesTest {
     @Test
     void anAttributeChartMogulLacksIsHeldWithTheUpdate() {
         RelayHarness lacking = new RelayHarness(CONFIG, "{\"chartmogul_api_key\":\"" + API_KEY + "\",\"signing\":\""
-                + SIGNING_SECRET + "\"}", Clock.systemUTC(), new SqsHeldQueue(client, heldUrl, Clock.systemUTC()));
+                + SIGNING_SECRET + "\"}", Clock.systemUTC(), new SqsHeldQueue(sqs.relayClient(), heldUrl, Clock.systemUTC()));
         try (lacking) {
             lacking.chartmogul.acceptKey(API_KEY).customer("cus_1", "c1", "ds_1", null).defined("plan", "String");
             Reply r = lacking.invoke(event("{\"customer\":\"c1\",\"plan\":\"pro\",\"seats\":4}"));

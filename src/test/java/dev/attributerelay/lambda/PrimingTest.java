@@ -61,6 +61,20 @@ class PrimingTest {
     }
 
     @Test
+    void withAStateTableConfiguredPrimingDrivesTheStateTablesClientAtTheLoopbackEndpoint() throws Exception {
+        Map<String, String> env = Map.of("AWS_REGION", "eu-west-1", "RELAY_STATE_TABLE", "relay-state");
+
+        int failed = new Priming(h.relay, env, ApiGatewayHandler.primingEntryPoint(Clock.systemUTC())).prime();
+
+        assertThat(failed).as(h.log()).isZero();
+        assertThat(h.chartmogul.requests()).isEmpty();
+        assertThat(h.secretsManager.reads()).isZero();
+        String line = h.logLines().get(h.logLines().size() - 1).get("message").asText();
+        // the lookup's reads and leases, then a lease and a settle per delivery; the customer is cached after one
+        assertThat(line).matches("SnapStart priming: 15 steps in \\d+ ms, [1-9]\\d* state table calls");
+    }
+
+    @Test
     void theFunctionsOwnRelayStartsEmptyAfterPriming() throws Exception {
         new Priming(h.relay, ENV, ApiGatewayHandler.primingEntryPoint(Clock.systemUTC())).prime();
 

@@ -315,7 +315,9 @@ class BackfillCommandTest {
         dev.attributerelay.testing.LocalSqs.Queues q = sqs.fifoWithDeadLetters(
                 dev.attributerelay.testing.LocalSqs.uniqueName("backfill"));
 
-        int exit = run(Map.of("STRIPE_API_URL", provider.url().toString()), "backfill", "stripe", "--queue", q.url());
+        Map<String, String> env = new HashMap<>(sqs.env());
+        env.put("STRIPE_API_URL", provider.url().toString());
+        int exit = run(env, "backfill", "stripe", "--queue", q.url());
 
         assertThat(exit).as(text(err)).isZero();
         assertThat(sqs.visible(q.url())).isEqualTo(3);

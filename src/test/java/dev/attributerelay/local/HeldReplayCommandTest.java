@@ -44,16 +44,17 @@ class HeldReplayCommandTest {
 
     @TempDir
     Path dir;
+    LocalSqs local;
     SqsClient sqs;
     String heldUrl;
     RelayHarness h;
 
     @BeforeEach
     void start() {
-        LocalSqs.shared();
+        local = LocalSqs.shared();
         sqs = LocalSqs.newClient();
         heldUrl = sqs.createQueue(b -> b.queueName(LocalSqs.uniqueName("held-replay"))).queueUrl();
-        h = new RelayHarness(CONFIG, SECRETS, Clock.systemUTC(), new SqsHeldQueue(sqs, heldUrl, Clock.systemUTC()));
+        h = new RelayHarness(CONFIG, SECRETS, Clock.systemUTC(), new SqsHeldQueue(local.relayClient(), heldUrl, Clock.systemUTC()));
         h.chartmogul.acceptKey(API_KEY).customer("cus_1", "c1", "ds_1", null).customer("cus_2", "c2", "ds_1", null)
                 .customer("cus_3", "c2", "ds_2", null).defined("plan", "String");
     }
@@ -80,8 +81,10 @@ class HeldReplayCommandTest {
         args.addAll(List.of(extra));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Cli.run(args.toArray(String[]::new), Map.of("RELAY_SECRETS", SECRETS,
-                "CHARTMOGUL_API_URL", h.chartmogul.url().toString()), new PrintStream(out, true, StandardCharsets.UTF_8),
+        Map<String, String> env = new java.util.HashMap<>(local.env());
+        env.put("RELAY_SECRETS", SECRETS);
+        env.put("CHARTMOGUL_API_URL", h.chartmogul.url().toString());
+        int exit = Cli.run(args.toArray(String[]::new), env, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(exit, out.toString(StandardCharsets.UTF_8));
     }

@@ -103,7 +103,7 @@ class ReplayCommandTest {
     }
 
     private int run(String... args) {
-        return Cli.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return Cli.run(args, sqs.env(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 

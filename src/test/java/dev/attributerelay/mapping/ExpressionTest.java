@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Shapes answered without JSONata (paths, tests, choices, a few functions): the answer must be JSONata's, always. */
 class ExpressionTest {
-    private static final ObjectMapper JSON = Json.MAPPER;
+    private static final ObjectMapper JSON = Json.mapper();
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Expression.Bindings NONE = new Expression.Bindings(Map.of(), Map.of());
 

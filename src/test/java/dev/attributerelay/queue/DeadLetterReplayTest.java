@@ -88,7 +88,7 @@ class DeadLetterReplayTest {
         deadLetter("g1", "d1", "keep me");
         String missing = q.url().replace(".fifo", "-missing.fifo");
 
-        DeadLetterReplay.Result r = new DeadLetterReplay(client).replay(q.deadLetterUrl(), missing, Integer.MAX_VALUE,
+        DeadLetterReplay.Result r = new DeadLetterReplay(sqs.relayClient()).replay(q.deadLetterUrl(), missing, Integer.MAX_VALUE,
                 false, new PrintStream(out, true, StandardCharsets.UTF_8));
 
         assertThat(r.moved()).isZero();
@@ -98,7 +98,7 @@ class DeadLetterReplayTest {
     }
 
     private DeadLetterReplay.Result replay(int max, boolean dryRun) {
-        return new DeadLetterReplay(client).replay(q.deadLetterUrl(), q.url(), max, dryRun,
+        return new DeadLetterReplay(sqs.relayClient()).replay(q.deadLetterUrl(), q.url(), max, dryRun,
                 new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 

@@ -286,7 +286,7 @@ class QueueModeTest {
         // the operator fixes the cause and replays
         h.chartmogul.faults(null);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        DeadLetterReplay.Result moved = new DeadLetterReplay(h.sqs.client()).replay(h.queues.deadLetterUrl(),
+        DeadLetterReplay.Result moved = new DeadLetterReplay(h.sqs.relayClient()).replay(h.queues.deadLetterUrl(),
                 h.queues.url(), Integer.MAX_VALUE, false, new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(moved.moved()).isEqualTo(1);
         SqsPoller.Batch replayed = poller.pollOnce(worker.handler(), 1);

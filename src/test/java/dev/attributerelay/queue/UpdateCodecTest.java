@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Every value the API function accepts must arrive in the worker as it was: {@code decode(encode(u)) == u} over
@@ -128,7 +127,8 @@ class UpdateCodecTest {
     void contentsSqsRefusesAreNamedAsRefusedNotUnavailable() {
         LocalSqs local = LocalSqs.shared();
         String url = local.fifoWithDeadLetters(LocalSqs.uniqueName("refuse")).url();
-        try (SqsClient sqs = LocalSqs.newClient()) {
+        {
+            Sqs sqs = local.relayClient();
             // bypasses coerce, which would have held it: what if another version queued such a value
             AttributeUpdate bad = new AttributeUpdate("billing", new CustomerRef.Uuid("cus_1"),
                     Map.of("plan", new TypedValue(AttributeType.String, "x\uFFFEy")), "billing", "evt_bad", "t",

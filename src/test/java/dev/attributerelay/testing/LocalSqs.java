@@ -1,5 +1,7 @@
 package dev.attributerelay.testing;
 
+import dev.attributerelay.Wiring;
+import dev.attributerelay.queue.Sqs;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,10 +12,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * ElasticMQ, a real SQS server, embedded on 127.0.0.1 at a free port. Clients reach it the way a deployed
- * function reaches SQS: the SDK's own endpoint configuration, here the system property
- * {@code aws.endpointUrlSqs} (the SDK's twin of {@code AWS_ENDPOINT_URL_SQS}), with dummy credentials and a
- * region, so the code under test builds its client exactly as in Lambda ({@code SqsUpdateQueue.defaultClient()}).
+ * ElasticMQ, a real SQS server, embedded on 127.0.0.1 at a free port. The relay reaches it the way a deployed
+ * function reaches SQS: {@code AWS_ENDPOINT_URL_SQS} in the environment map it is wired from ({@link #env()},
+ * {@link #relayClient()}). The SDK's own client, which the tests use to set up and read queues independently of
+ * the relay's, finds it through the system property {@code aws.endpointUrlSqs} (the SDK's twin of that variable).
  */
 public final class LocalSqs implements AutoCloseable {
     /** The redrive limit of the queues made here: after this many failed receives a message moves to the DLQ. */
@@ -62,6 +64,17 @@ public final class LocalSqs implements AutoCloseable {
         return prefix + "-" + NAMES.incrementAndGet();
     }
 
+    /** The environment a deployed function would have with this server as SQS's endpoint. */
+    public Map<String, String> env() {
+        return Map.of("AWS_ENDPOINT_URL_SQS", endpoint.toString(), "AWS_REGION", "eu-west-1",
+                "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test");
+    }
+
+    /** The relay's own SQS client, built from {@link #env()} as Wiring builds it in Lambda. */
+    public Sqs relayClient() {
+        return Wiring.sqs(env());
+    }
+
     /** A client built only from the SDK's default configuration: no endpoint override. */
     public static SqsClient newClient() {
         return SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
@@ -105,6 +118,18 @@ public final class LocalSqs implements AutoCloseable {
 
     public int inFlight(String queueUrl) {
         return count(queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
+    }
+
+    /**
+     * Messages not yet deleted: visible, in flight and delayed, read in one call. Two calls (visible, then in
+     * flight) can both miss a message whose visibility timeout ends between them.
+     */
+    public int pending(String queueUrl) {
+        Map<QueueAttributeName, String> a = client.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+        return a.values().stream().mapToInt(Integer::parseInt).sum();
     }
 
     /** Stops the server (the "queue unavailable" fault); the clients stay, and fail to connect. */

@@ -12,6 +12,7 @@ import dev.attributerelay.lambda.QueueWorkerHandler;
 import dev.attributerelay.mapping.ConfigLoader;
 import dev.attributerelay.mapping.RelayConfig;
 import dev.attributerelay.queue.QueueWorker;
+import dev.attributerelay.queue.Sqs;
 import dev.attributerelay.queue.SqsHeldQueue;
 import dev.attributerelay.queue.SqsUpdateQueue;
 import dev.attributerelay.queue.SqsVisibility;
@@ -35,7 +36,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Queued mode as deployed, on loopback: the API function (a relay whose queue is the FIFO queue, reached by an
@@ -106,9 +106,8 @@ public final class QueueHarness implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
-        // the API function's client, built as Wiring.forLambda builds it: endpoint from the SDK's configuration
-        SqsClient apiSqs = SqsUpdateQueue.defaultClient();
-        closing.add(apiSqs);
+        // the API function's client, built as Wiring.forLambda builds it: endpoint from the environment
+        Sqs apiSqs = sqs.relayClient();
         this.api = new Wiring.Parts(config, new SecretsManagerSource(secretsSdk, SECRET_ID),
                 Wiring.transportFor(chartmogul.url()), chartmogul.url(), clock,
                 new EventLog(new PrintStream(apiLog, true, StandardCharsets.UTF_8)), RelayHarness.fastRetries(),
@@ -176,8 +175,7 @@ public final class QueueHarness implements AutoCloseable {
         Relay relay = new Wiring.Parts(config, new SecretsManagerSource(secretsSdk, SECRET_ID),
                 Wiring.transportFor(chartmogul.url()), chartmogul.url(), clock, new EventLog(workerOut), retry,
                 limiter, null, state).relay();
-        SqsClient workerSqs = SqsUpdateQueue.defaultClient();
-        closing.add(workerSqs);
+        Sqs workerSqs = sqs.relayClient();
         RecordingVisibility visibility = new RecordingVisibility(new SqsVisibility(workerSqs, queues.url()), compress);
         QueueWorker worker = new QueueWorker(relay.config(), relay.delivery(), relay.client(), visibility,
                 new SqsHeldQueue(workerSqs, heldUrl, clock), relay.log(), clock);
