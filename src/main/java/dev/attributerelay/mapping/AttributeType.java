@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,12 +67,7 @@ public enum AttributeType {
     Timestamp {
         @Override
         Object coerceScalar(Object v) {
-            OffsetDateTime t = instantOf(v).atOffset(ZoneOffset.UTC);
-            if (t.getYear() < 0 || t.getYear() > 9999) {
-                // ISO 8601 has four-digit years; anything else is a unit mistake (microseconds) or garbage
-                throw new CoercionException("is a timestamp in the year " + t.getYear() + ", outside 0000 to 9999");
-            }
-            return ISO.format(t);
+            return ISO.format(timestampOf(v));
         }
     },
     Boolean {
@@ -126,6 +122,32 @@ public enum AttributeType {
      * @throws CoercionException with a reason a person can act on
      */
     public Object coerce(Object value) {
+        Object v = scalarOf(value);
+        return v == null ? null : coerceScalar(v);
+    }
+
+    /**
+     * The instant a Timestamp attribute of this value stands for, to the millisecond it is written with: what
+     * reading back {@code Timestamp.coerce(value)} gives, without formatting and parsing the text in between.
+     *
+     * @throws CoercionException as {@code Timestamp.coerce} does
+     */
+    static Instant timestamp(Object value) {
+        Object v = Timestamp.scalarOf(value);
+        return v == null ? null : timestampOf(v).toInstant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static OffsetDateTime timestampOf(Object v) {
+        OffsetDateTime t = instantOf(v).atOffset(ZoneOffset.UTC);
+        if (t.getYear() < 0 || t.getYear() > 9999) {
+            // ISO 8601 has four-digit years; anything else is a unit mistake (microseconds) or garbage
+            throw new CoercionException("is a timestamp in the year " + t.getYear() + ", outside 0000 to 9999");
+        }
+        return t;
+    }
+
+    /** A one-element sequence as its element; null for nothing; refuses objects and lists. */
+    private Object scalarOf(Object value) {
         Object v = value;
         if (v instanceof List<?> list) {
             if (list.size() != 1) {
@@ -142,7 +164,7 @@ public enum AttributeType {
         if (v instanceof List) {
             throw new CoercionException("is a list, not a " + name());
         }
-        return coerceScalar(v);
+        return v;
     }
 
     abstract Object coerceScalar(Object v);

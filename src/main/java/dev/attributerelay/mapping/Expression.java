@@ -2,72 +2,31 @@ package dev.attributerelay.mapping;
 
 import com.dashjoin.jsonata.JException;
 import com.dashjoin.jsonata.Jsonata;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A JSONata expression from relay.yaml, compiled once per container.
  *
- * <p>Most expressions in a configuration are plain field paths ({@code data.object.metadata.plan}). Those are
- * walked directly through the payload's maps when the walk meets only maps and ends at text, a number, a boolean
- * or nothing: the cases where JSONata's answer is that same value (numbers included: it hands back the very
- * object). Everything else (arrays, which JSONata maps over; objects, which it copies) is left to JSONata, so the
- * result never differs. The commonest test, {@code type in ["customer.created", "customer.updated"]}, is answered
- * the same way when the path ends at text or nothing.
+ * <p>Most expressions in a configuration are field paths ({@code data.object.metadata.plan}) and a few simple
+ * tests and choices over them ({@code type in ["customer.created", "customer.updated"]},
+ * {@code $contains(type, /^customer\.subscription\./)}, {@code $type(x) = "string" ? $uppercase(x)}). Those
+ * shapes are answered by a {@link Shortcut} wherever the answer is certain to be JSONata's (numbers included: a
+ * path hands back the very object); everything else (arrays, which JSONata maps over; objects, which it copies;
+ * values a function refuses) is left to JSONata, so the result never differs.
  */
 public final class Expression {
     /** Bounds on one evaluation, so a runaway expression or a hostile payload cannot hang the function. */
     private static final long TIMEOUT_MS = 1_000;
     private static final int MAX_DEPTH = 300;
-    private static final String PATH = "[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*";
-    private static final String TEXT = "\"[^\"\\\\]*\"|'[^'\\\\]*'";
-    private static final Pattern PLAIN_PATH = Pattern.compile(PATH);
-    /** {@code path in ["a", 'b']}: text literals without escapes. */
-    private static final Pattern IN_TEXTS = Pattern.compile("\\s*(" + PATH + ")\\s+in\\s+\\[\\s*((?:" + TEXT
-            + ")(?:\\s*,\\s*(?:" + TEXT + "))*)?\\s*]\\s*");
-    private static final Pattern ONE_TEXT = Pattern.compile(TEXT);
-    /** Words JSONata reads as literals or operators, not field names. */
-    private static final Set<String> RESERVED = Set.of("true", "false", "null", "and", "or", "in", "function");
-    private static final Object UNDECIDED = new Object();
 
     private final String source;
     private final Jsonata compiled;
-    /** The field names of a plain path, or of the path tested by {@link #texts}; null for anything else. */
-    private final String[] path;
-    /** For {@code path in [texts]}, the texts; null for anything else. */
-    private final Set<String> texts;
+    /** The shape answered without JSONata; null when the source is none of them. */
+    private final Shortcut shortcut;
 
     private Expression(String source, Jsonata compiled) {
         this.source = source;
         this.compiled = compiled;
-        java.util.regex.Matcher in = IN_TEXTS.matcher(source);
-        if (PLAIN_PATH.matcher(source).matches()) {
-            this.path = names(source);
-            this.texts = null;
-        } else if (in.matches()) {
-            String[] names = names(in.group(1));
-            Set<String> literals = new java.util.HashSet<>();
-            java.util.regex.Matcher t = ONE_TEXT.matcher(in.group(2) == null ? "" : in.group(2));
-            while (t.find()) {
-                literals.add(t.group().substring(1, t.group().length() - 1));
-            }
-            this.path = names;
-            this.texts = names == null ? null : Set.copyOf(literals);
-        } else {
-            this.path = null;
-            this.texts = null;
-        }
-    }
-
-    private static String[] names(String path) {
-        String[] names = path.split("\\.");
-        for (String n : names) {
-            if (RESERVED.contains(n)) {
-                return null;
-            }
-        }
-        return names;
+        this.shortcut = Shortcut.of(source);
     }
 
     /**
@@ -97,35 +56,21 @@ public final class Expression {
      * @throws EvaluationException when evaluation fails (a type error in the expression, a time-out)
      */
     public Object evaluate(Object input, Bindings bindings) {
-        if (path != null) {
-            Object v = walk(input);
-            if (v != UNDECIDED) {
+        if (shortcut != null) {
+            Object v = shortcut.evaluate(input);
+            if (v != Shortcut.UNDECIDED) {
                 return v;
             }
         }
         return evaluateWithJsonata(input, bindings);
     }
 
-    /** The answer where it is certain to be JSONata's too; {@link #UNDECIDED} elsewhere. */
-    private Object walk(Object input) {
-        Object v = input;
-        for (String name : path) {
-            if (!(v instanceof Map<?, ?> m)) {
-                if (v != null) {
-                    return UNDECIDED;
-                }
-                break; // a missing or null field ends in nothing
-            }
-            v = m.get(name);
-        }
-        if (texts != null) {
-            // JSONata: nothing is in no list; text is in a list of texts when it equals one
-            return v == null ? Boolean.FALSE : v instanceof String t ? Boolean.valueOf(texts.contains(t)) : UNDECIDED;
-        }
-        return v == null || v instanceof String || v instanceof Boolean || v instanceof Number ? v : UNDECIDED;
+    /** Whether some inputs are answered without JSONata (tests make sure the shapes meant to be are). */
+    boolean hasShortcut() {
+        return shortcut != null;
     }
 
-    /** JSONata alone, without the plain-path walk (tests compare the two). */
+    /** JSONata alone, without the shortcut (tests compare the two). */
     Object evaluateWithJsonata(Object input, Bindings bindings) {
         try {
             Jsonata.Frame frame = compiled.createFrame();

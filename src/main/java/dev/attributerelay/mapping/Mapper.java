@@ -39,9 +39,9 @@ public final class Mapper {
         Instant eventTime = receivedAt;
         if (fields.time() != null) {
             try {
-                Object t = AttributeType.Timestamp.coerce(fields.time().evaluate(payload, bindings));
+                Instant t = AttributeType.timestamp(fields.time().evaluate(payload, bindings));
                 if (t != null) {
-                    eventTime = Instant.parse((String) t);
+                    eventTime = t;
                 }
             } catch (RuntimeException e) {
                 // an unreadable event time is not the sender's fault: order by arrival instead

@@ -6,8 +6,10 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -21,16 +23,35 @@ final class Crypto {
     private Crypto() {
     }
 
+    /**
+     * Per thread and algorithm, MACs keyed with the secrets of the last verification, in their order. Looking a
+     * {@code Mac} up and keying it costs about as much as the MAC of a small body under C1; a container verifies
+     * with the same secrets request after request. Bounded (one entry per algorithm, a few secrets each), and
+     * replaced outright by the next verification with other secrets, so a rotated-out key is no longer reachable
+     * from here once the secrets cache has handed out its successor.
+     */
+    private static final ThreadLocal<Map<String, Keyed>> KEYED = ThreadLocal.withInitial(HashMap::new);
+    /** More secrets than a rotation has are keyed afresh each time rather than kept. */
+    private static final int MAX_KEPT_SECRETS = 4;
+
+    private record Keyed(List<String> secrets, List<Mac> macs) {
+    }
+
     static byte[] hmac(String algorithm, byte[] key, byte[]... parts) {
+        Mac mac = keyed(algorithm, key);
+        for (byte[] part : parts) {
+            mac.update(part);
+        }
+        return mac.doFinal();
+    }
+
+    private static Mac keyed(String algorithm, byte[] key) {
         try {
             Mac mac = Mac.getInstance(algorithm);
             // HMAC pads the key with zeros to the block size, so an empty key and a single zero byte
             // give the same MAC; SecretKeySpec refuses an empty array.
             mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, algorithm));
-            for (byte[] part : parts) {
-                mac.update(part);
-            }
-            return mac.doFinal();
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(algorithm + " is not available in this JVM", e);
         }
@@ -45,11 +66,37 @@ final class Crypto {
      * sender holding any of the secrets would send, in the secrets' order.
      */
     static List<byte[]> hmacPerSecret(List<String> secrets, String algorithm, byte[]... parts) {
-        List<byte[]> keys = new ArrayList<>(secrets.size());
-        for (String secret : secrets) {
-            keys.add(utf8(secret));
+        if (secrets.size() > MAX_KEPT_SECRETS) {
+            List<byte[]> keys = new ArrayList<>(secrets.size());
+            for (String secret : secrets) {
+                keys.add(utf8(secret));
+            }
+            return hmacPerKey(keys, algorithm, parts);
         }
-        return hmacPerKey(keys, algorithm, parts);
+        Map<String, Keyed> byAlgorithm = KEYED.get();
+        Keyed kept = byAlgorithm.get(algorithm);
+        // the configured secrets against the ones kept: nothing a sender controls is compared here
+        if (kept == null || !kept.secrets().equals(secrets)) {
+            List<Mac> macs = new ArrayList<>(secrets.size());
+            for (String secret : secrets) {
+                macs.add(keyed(algorithm, utf8(secret)));
+            }
+            kept = new Keyed(List.copyOf(secrets), macs);
+            byAlgorithm.put(algorithm, kept);
+        }
+        List<byte[]> out = new ArrayList<>(secrets.size());
+        try {
+            for (Mac mac : kept.macs()) {
+                for (byte[] part : parts) {
+                    mac.update(part);
+                }
+                out.add(mac.doFinal()); // doFinal leaves the MAC keyed and ready for the next message
+            }
+        } catch (RuntimeException e) {
+            byAlgorithm.remove(algorithm); // never reuse a MAC left halfway through a message
+            throw e;
+        }
+        return out;
     }
 
     /** One MAC per key, each over the same parts, in the keys' order. */

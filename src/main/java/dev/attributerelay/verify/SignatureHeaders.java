@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Reading signature headers that may arrive more than once. HTTP API (payload 2.0) joins a repeated
@@ -58,14 +57,20 @@ final class SignatureHeaders {
      */
     static Fields fields(String value, char separator, boolean trim) {
         Map<String, List<String>> byKey = new LinkedHashMap<>();
-        for (String item : value.split(Pattern.quote(String.valueOf(separator)))) {
-            int eq = item.indexOf('=');
-            if (eq < 0) {
-                continue;
+        // split by hand: String.split with a quoted separator compiles a regex on every request
+        int start = 0;
+        while (start <= value.length()) {
+            int end = value.indexOf(separator, start);
+            if (end < 0) {
+                end = value.length();
             }
-            String key = item.substring(0, eq);
-            String v = item.substring(eq + 1);
-            byKey.computeIfAbsent(trim ? key.trim() : key, k -> new ArrayList<>()).add(trim ? v.trim() : v);
+            int eq = value.indexOf('=', start);
+            if (eq >= 0 && eq < end) {
+                String key = value.substring(start, eq);
+                String v = value.substring(eq + 1, end);
+                byKey.computeIfAbsent(trim ? key.trim() : key, k -> new ArrayList<>()).add(trim ? v.trim() : v);
+            }
+            start = end + 1;
         }
         return new Fields(byKey);
     }

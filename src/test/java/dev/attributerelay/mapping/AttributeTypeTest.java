@@ -73,6 +73,34 @@ class AttributeTypeTest {
     }
 
     @Test
+    void anEventTimeIsTheInstantItsTimestampTextReadsBackAs() {
+        List<Object> values = new java.util.ArrayList<>(List.of(1_700_000_000L, 1_700_000_000_123L, 0,
+                new BigDecimal("1700000000.9999"), new BigDecimal("-1.5"), new BigDecimal("-0.0001"),
+                "2026-01-15T12:00:00Z", "2026-01-15T12:00:00.123456789Z", "2026-01-15T13:00:00.5+01:00",
+                "1969-12-31T23:59:59.9999Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z", "2026-01-15",
+                " 2026-01-15T12:00:00Z ", List.of("2026-01-15T12:00:00.0015Z")));
+        for (Object v : values) {
+            assertThat(AttributeType.timestamp(v)).as(String.valueOf(v))
+                    .isEqualTo(java.time.Instant.parse((String) AttributeType.Timestamp.coerce(v)));
+        }
+        assertThat(AttributeType.timestamp(null)).isNull();
+        for (Object bad : List.of("next tuesday", "10000-01-01T00:00:00Z", Map.of("t", 1), List.of(), List.of(1, 2), true)) {
+            assertThatThrownBy(() -> AttributeType.timestamp(bad)).as(String.valueOf(bad))
+                    .isInstanceOf(AttributeType.CoercionException.class)
+                    .hasMessage(catchMessage(() -> AttributeType.Timestamp.coerce(bad)));
+        }
+    }
+
+    private static String catchMessage(Runnable r) {
+        try {
+            r.run();
+        } catch (AttributeType.CoercionException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("expected a refusal");
+    }
+
+    @Test
     void timestampRefusesText() {
         assertThatThrownBy(() -> AttributeType.Timestamp.coerce("next tuesday")).hasMessageContaining("ISO 8601");
     }
