@@ -82,7 +82,7 @@ public final class Wiring {
                 !isSnapStart(env) && source.readableAtInit(), transport::prepare);
         // the state table's and the queues' first call then finds the signer's classes loaded
         Thread awsPrepare = present(env, "RELAY_STATE_TABLE") || present(env, "RELAY_QUEUE_URL")
-                ? AwsJsonClient.prepareInBackground() : null;
+                ? AwsJsonClient.prepareInBackground(() -> warmAwsClients(env)) : null;
         RelayConfig config;
         try {
             config = ConfigLoader.fromEnvironment(env);
@@ -251,6 +251,27 @@ public final class Wiring {
         AwsCredentialsProvider chosen = credentials(env);
         return new AwsJsonClient(service, AwsEndpoints.of(service, id, env), id,
                 chosen != null ? chosen : DefaultCredentialsProvider.builder().build(), limits);
+    }
+
+    /**
+     * Builds the state table's and the queues' clients and resolves the credentials once, without a call: the
+     * region, endpoint and credentials classes are then loaded before the first request needs them. Never under
+     * SnapStart (no credentials may be in the snapshot; its priming drives the clients instead).
+     */
+    private static void warmAwsClients(Map<String, String> env) {
+        if (isSnapStart(env) || region(env) == null) {
+            return; // without AWS_REGION the SDK's region chain may ask the network: left to first use
+        }
+        if (present(env, "RELAY_STATE_TABLE")) {
+            dynamoDb(env);
+        }
+        if (present(env, "RELAY_QUEUE_URL")) {
+            sqs(env);
+        }
+        AwsCredentialsProvider chosen = credentials(env);
+        if (chosen instanceof EnvironmentVariableCredentialsProvider) {
+            chosen.resolveCredentials(); // environment variables only: no network
+        }
     }
 
     /** AWS_REGION, which Lambda always sets; null leaves the SDK's region chain to find one (local runs). */

@@ -262,9 +262,20 @@ public final class AwsJsonClient {
         refused(400, null, "{\"__type\":\"prepare#Prepare\",\"message\":\"\"}".getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Starts {@link #prepare} on a daemon thread; the caller may wait for it, bounded. */
-    public static Thread prepareInBackground() {
-        Thread t = new Thread(AwsJsonClient::prepare, "aws-prepare");
+    /**
+     * Starts {@link #prepare} on a daemon thread, then {@code then} (the caller's own clients, built and thrown
+     * away: their region and credentials classes); the caller may wait for it, bounded. Best effort: whatever fails
+     * here fails again on first use, where it is reported.
+     */
+    public static Thread prepareInBackground(Runnable then) {
+        Thread t = new Thread(() -> {
+            try {
+                prepare();
+                then.run();
+            } catch (RuntimeException e) {
+                // see the method comment
+            }
+        }, "aws-prepare");
         t.setDaemon(true);
         t.start();
         return t;
