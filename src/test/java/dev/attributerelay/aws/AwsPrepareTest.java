@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class AwsPrepareTest {
 
     @Test
-    void theCallersWarmUpRunsAfterTheSignersOnTheSideThread() throws InterruptedException {
+    void theCallersWarmUpRunsOnTheDaemonSideThread() throws InterruptedException {
         AtomicBoolean ran = new AtomicBoolean();
         AtomicBoolean onSideThread = new AtomicBoolean();
         Thread t = AwsJsonClient.prepareInBackground(() -> {
