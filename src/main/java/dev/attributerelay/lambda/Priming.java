@@ -129,6 +129,10 @@ public final class Priming implements Resource {
             failed.add("loopback endpoint (" + e.getClass().getSimpleName() + ")");
         }
         steps++;
+        // expressions the build had compiled are compiled on first use: in the snapshot, not after the restore
+        run("JSONata", () -> relay.config().integrations().values()
+                .forEach(i -> i.expressions().forEach(Expression::prepare)), failed);
+        steps++;
         run("TLS ClientHello", Priming::tlsClientHello, failed);
         long ms = (System.nanoTime() - started) / 1_000_000;
         relay.log().note(failed.isEmpty() ? "INFO" : "WARN", "SnapStart priming: " + steps + " steps in " + ms + " ms"

@@ -1,5 +1,6 @@
 package dev.attributerelay.mapping;
 
+import com.dashjoin.jsonata.Jsonata;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,8 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -24,36 +28,52 @@ import java.util.stream.Stream;
  * RELAY_CONFIG of one's own) is parsed as before. Only the parse is skipped: ConfigLoader checks the tree as
  * it checks any other. Keyed by the whole text, so a stale entry can never stand in for a changed file.
  *
+ * <p>The build also keeps every text of those files that JSONata compiles (any string value: a field path, a
+ * test, also a word that happens to be one), so {@link Expression} compiles those on first use rather than all
+ * at init: compiling relay.yaml's hundred-odd expressions was a third of the init's configuration time, and a
+ * text the build compiled cannot fail to compile with the same library in the jar. Any other text is compiled at
+ * init as before, so a mistake in one's own relay.yaml still fails the deployment's first start.
+ *
  * <p>The build runs {@link #main} after resources are copied (pom.xml, process-classes).
  */
 public final class CompiledYaml {
     static final String RESOURCE = "yaml-trees.json";
     private static final JsonFactory JSON = new JsonFactory();
-    private static volatile Map<String, JsonNode> trees;
+    private static volatile Kept kept;
+
+    /** What the resource holds: trees by their YAML text, and the texts JSONata compiles. */
+    private record Kept(Map<String, JsonNode> trees, Set<String> compiling) {
+    }
 
     private CompiledYaml() {
     }
 
     /** The tree of this YAML text when the build kept it (a copy, the caller's to change); else null. */
     static JsonNode lookup(String yaml) {
-        JsonNode tree = trees().get(yaml);
+        JsonNode tree = kept().trees().get(yaml);
         return tree == null ? null : tree.deepCopy();
     }
 
-    private static Map<String, JsonNode> trees() {
-        Map<String, JsonNode> t = trees;
-        if (t == null) {
-            t = load();
-            trees = t;
-        }
-        return t;
+    /** Whether the build compiled this very text with JSONata (so it compiles: the same library is in the jar). */
+    static boolean compiles(String expression) {
+        return kept().compiling().contains(expression);
     }
 
-    private static Map<String, JsonNode> load() {
+    private static Kept kept() {
+        Kept k = kept;
+        if (k == null) {
+            k = load();
+            kept = k;
+        }
+        return k;
+    }
+
+    private static Kept load() {
         Map<String, JsonNode> byText = new HashMap<>();
+        Set<String> compiling = new HashSet<>();
         try (InputStream in = CompiledYaml.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                return byText; // run from sources without the build step: every file is parsed
+                return new Kept(byText, compiling); // run from sources without the build step: all as before
             }
             JsonNode root;
             try (JsonParser p = JSON.createParser(in)) {
@@ -64,15 +84,22 @@ public final class CompiledYaml {
                     byText.put(d.get("yaml").textValue(), d.get("tree"));
                 }
             }
+            for (JsonNode e : root.path("compiling")) {
+                if (e.isTextual()) {
+                    compiling.add(e.textValue());
+                }
+            }
         } catch (IOException | RuntimeException e) {
-            // a damaged file only costs the parse it would have saved
+            // a damaged file only costs the parse and compiles it would have saved
             byText.clear();
+            compiling.clear();
         }
-        return byText;
+        return new Kept(byText, compiling);
     }
 
     /**
-     * Build step: keeps the tree of every YAML file under {@code classes} whose tree survives JSON exactly.
+     * Build step: keeps the tree of every YAML file under {@code classes} whose tree survives JSON exactly, and
+     * every string value of those files that JSONata compiles.
      *
      * @param args the class output folder (resources already copied there)
      */
@@ -87,6 +114,7 @@ public final class CompiledYaml {
             }
         }
         ArrayNode documents = Json.array();
+        Set<String> compiling = new TreeSet<>();
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
                 continue;
@@ -104,13 +132,31 @@ public final class CompiledYaml {
                 ObjectNode d = documents.addObject();
                 d.put("yaml", yaml);
                 d.set("tree", tree);
+                collectCompiling(tree, compiling);
             }
         }
         ObjectNode root = Json.object();
         root.put("v", 1);
         root.set("documents", documents);
+        ArrayNode texts = root.putArray("compiling");
+        compiling.forEach(texts::add);
         Files.writeString(classes.resolve(RESOURCE), Json.write(root), StandardCharsets.UTF_8);
-        System.out.println("[yaml-trees] kept " + documents.size() + " of " + files.size() + " YAML files");
+        System.out.println("[yaml-trees] kept " + documents.size() + " of " + files.size() + " YAML files, "
+                + compiling.size() + " texts JSONata compiles");
+    }
+
+    /** Every string value under {@code n} that JSONata compiles as it is. */
+    static void collectCompiling(JsonNode n, Set<String> into) {
+        if (n.isContainerNode()) {
+            n.forEach(child -> collectCompiling(child, into));
+        } else if (n.isTextual() && !into.contains(n.textValue())) {
+            try {
+                Jsonata.jsonata(n.textValue());
+                into.add(n.textValue());
+            } catch (RuntimeException e) {
+                // not an expression (a description, a URL) or not a valid one: compiled, or refused, at init
+            }
+        }
     }
 
     /** Whether JSON holds this tree exactly: YAML's binary and other embedded values it would not. */
@@ -131,6 +177,6 @@ public final class CompiledYaml {
 
     /** For tests: drops what was loaded, so the next lookup reads the resource again. */
     static void forget() {
-        trees = null;
+        kept = null;
     }
 }

@@ -19,7 +19,8 @@ public final class Expression {
     private static final int MAX_DEPTH = 300;
 
     private final String source;
-    private final Jsonata compiled;
+    /** Null until first needed, for a text the build already compiled (CompiledYaml); else compiled at once. */
+    private volatile Jsonata compiled;
     /** The shape answered without JSONata; null when the source is none of them. */
     private final Shortcut shortcut;
 
@@ -30,19 +31,47 @@ public final class Expression {
     }
 
     /**
+     * The expression of this text. A text the build compiled (relay.yaml's and the presets', CompiledYaml) is
+     * compiled by JSONata on first use, which a shortcut often spares altogether; any other is compiled now, so
+     * a mistake surfaces at init.
+     *
      * @throws IllegalArgumentException with JSONata's own reason when the text does not compile
      */
     public static Expression compile(String source) {
+        return new Expression(source, CompiledYaml.compiles(source) ? null : jsonata(source));
+    }
+
+    private static Jsonata jsonata(String source) {
         try {
             Jsonata compiled = Jsonata.jsonata(source);
             // JSONata walks the whole input before every evaluation to reject non-JSON Java objects; ours are
             // Jackson's and the form decoder's maps, lists, strings, numbers and booleans by construction, and an
             // event evaluates a dozen expressions or more over the same payload (a batch, hundreds)
             compiled.setValidateInput(false);
-            return new Expression(source, compiled);
+            return compiled;
         } catch (JException e) {
             throw new IllegalArgumentException("JSONata does not compile: " + e.getMessage(), e);
         }
+    }
+
+    /** JSONata's compiled form, compiling it now if it was left for first use (SnapStart's priming calls this). */
+    public void prepare() {
+        compiled();
+    }
+
+    /** Whether JSONata's compiled form exists yet (tests). */
+    boolean isCompiled() {
+        return compiled != null;
+    }
+
+    private Jsonata compiled() {
+        Jsonata c = compiled;
+        if (c == null) {
+            // two threads may both compile on a first use: the same text gives an equal result, either one serves
+            c = jsonata(source);
+            compiled = c;
+        }
+        return c;
     }
 
     public String source() {
@@ -73,6 +102,7 @@ public final class Expression {
     /** JSONata alone, without the shortcut (tests compare the two). */
     Object evaluateWithJsonata(Object input, Bindings bindings) {
         try {
+            Jsonata compiled = compiled();
             Jsonata.Frame frame = compiled.createFrame();
             frame.setRuntimeBounds(TIMEOUT_MS, MAX_DEPTH);
             frame.bind("event", bindings.event());

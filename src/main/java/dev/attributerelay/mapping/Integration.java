@@ -4,6 +4,8 @@ import dev.attributerelay.verify.SignatureScheme;
 import dev.attributerelay.verify.VerifySpec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * One key under {@code integrations:}, compiled: its verifier built and its expressions parsed.
@@ -68,6 +70,16 @@ public record Integration(
                        EventFields event, List<Rule> rules) {
         this(name, source, verify, verifier, eventbridgeSource, createMissingAttributes, onUnknownCustomer, maxBodyBytes,
                 DEFAULT_RESPOND_WITHIN, event, rules, true, null);
+    }
+
+    /** Every expression of the integration: its event fields', then each rule's. */
+    public Stream<Expression> expressions() {
+        Stream<Expression> fields = event == null ? Stream.empty()
+                : Stream.of(event.id(), event.type(), event.time());
+        Stream<Expression> ofRules = rules.stream().flatMap(r -> Stream.concat(
+                Stream.of(r.when(), r.each(), r.customer() == null ? null : r.customer().value()),
+                r.attributes().stream().map(Rule.AttributeSpec::value)));
+        return Stream.concat(fields, ofRules).filter(Objects::nonNull);
     }
 
     /** Expressions that find the provider's event id, type and time; any may be null. */

@@ -56,7 +56,7 @@ class PrimingTest {
         List<JsonNode> lines = h.logLines();
         assertThat(lines).hasSize(2).allSatisfy(l -> {
             assertThat(l.get("level").asText()).isEqualTo("INFO");
-            assertThat(l.get("message").asText()).startsWith("SnapStart priming: 15 steps in ");
+            assertThat(l.get("message").asText()).startsWith("SnapStart priming: 16 steps in ");
         });
     }
 
@@ -71,7 +71,7 @@ class PrimingTest {
         assertThat(h.secretsManager.reads()).isZero();
         String line = h.logLines().get(h.logLines().size() - 1).get("message").asText();
         // the lookup's reads and leases, then a lease and a settle per delivery; the customer is cached after one
-        assertThat(line).matches("SnapStart priming: 15 steps in \\d+ ms, [1-9]\\d* state table calls");
+        assertThat(line).matches("SnapStart priming: 16 steps in \\d+ ms, [1-9]\\d* state table calls");
     }
 
     @Test

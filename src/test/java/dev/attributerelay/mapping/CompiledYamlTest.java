@@ -2,6 +2,7 @@ package dev.attributerelay.mapping;
 
 import static dev.attributerelay.JsonStreamingTest.assertSameTree;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,10 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The build's YAML trees stand in for a parse only for the very text they came from, and are that parse. */
+/**
+ * The build's YAML trees stand in for a parse only for the very text they came from, and are that parse; the texts
+ * it compiled with JSONata are compiled on first use, every other text at once.
+ */
 class CompiledYamlTest {
     static final List<String> SHIPPED = List.of("relay.yaml", "presets/stripe.yaml", "presets/paddle.yaml",
             "presets/chargebee.yaml", "presets/hubspot.yaml", "presets/intercom.yaml", "presets/shopify.yaml",
@@ -68,6 +73,51 @@ class CompiledYamlTest {
         assertThat(written.path("documents").get(0).path("yaml").asText()).isEqualTo(preset);
         assertThat(written.path("documents").get(0).path("tree").path("events").get(0).path("ratio").asDouble())
                 .isEqualTo(0.25);
+        // of the kept file's texts, the one JSONata compiles; the broken file's texts are not looked at
+        assertThat(written.path("compiling")).extracting(JsonNode::textValue).containsExactly("type = 'x'");
+    }
+
+    @Test
+    void theBuildKeepsOnlyTextsJsonataCompiles(@TempDir Path classes) throws IOException {
+        Files.writeString(classes.resolve("relay.yaml"), "integrations:\n  a:\n    source: a\n    events:\n"
+                + "      - when: type in ['x', 'y']\n        customer: { external_id: 'data.(id' }\n"
+                + "        note: 'Customers, their plans & seats'\n");
+
+        CompiledYaml.main(new String[] {classes.toString()});
+
+        JsonNode written = Json.readTree(Files.readString(classes.resolve(CompiledYaml.RESOURCE)));
+        assertThat(written.path("compiling")).extracting(JsonNode::textValue)
+                .containsExactlyInAnyOrder("a", "type in ['x', 'y']")
+                .doesNotContain("data.(id", "Customers, their plans & seats");
+    }
+
+    @Test
+    void theBundledExpressionsAreLeftForFirstUseAndCompileThen() throws IOException {
+        RelayConfig config = ConfigLoader.parse("relay.yaml", resource("relay.yaml"));
+        List<Expression> all = config.integrations().values().stream().flatMap(Integration::expressions).toList();
+        assertThat(all).hasSizeGreaterThan(50);
+        assertThat(all).as("compiled at init").noneMatch(Expression::isCompiled);
+        all.forEach(Expression::prepare);
+        assertThat(all).allMatch(Expression::isCompiled);
+    }
+
+    @Test
+    void aTextTheBuildDidNotCompileIsCompiledAtOnceAndFailsThere() {
+        assertThat(CompiledYaml.compiles("data.object.metadata.not_in_any_shipped_file")).isFalse();
+        assertThat(Expression.compile("data.object.metadata.not_in_any_shipped_file").isCompiled()).isTrue();
+        assertThatThrownBy(() -> Expression.compile("data.(object")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("JSONata does not compile");
+    }
+
+    @Test
+    void aTextLeftForFirstUseAnswersAsJsonataDoes() {
+        String source = "data.object.metadata.plan";
+        assertThat(CompiledYaml.compiles(source)).as("a text of presets/stripe.yaml").isTrue();
+        Expression lazy = Expression.compile(source);
+        assertThat(lazy.isCompiled()).isFalse();
+        Map<String, Object> input = Map.of("data", Map.of("object", Map.of("metadata", Map.of("plan", "pro"))));
+        assertThat(lazy.evaluateWithJsonata(input, new Expression.Bindings(Map.of(), Map.of()))).isEqualTo("pro");
+        assertThat(lazy.isCompiled()).isTrue();
     }
 
     private static String resource(String name) throws IOException {
