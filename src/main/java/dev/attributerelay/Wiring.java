@@ -284,15 +284,23 @@ public final class Wiring {
      * The one credentials source the environment names, instead of the SDK's chain of six: Lambda puts the role's
      * keys in environment variables, except under SnapStart, where it serves them from a container credentials
      * endpoint (their values change after a restore). Null (neither) leaves the SDK's default chain (local runs).
+     * The endpoint's provider is one per container, shared by every client: it caches what it fetched until shortly
+     * before expiry, so Secrets Manager and the state table do not each fetch the same credentials after a restore.
      */
     static AwsCredentialsProvider credentials(Map<String, String> env) {
         if (present(env, "AWS_ACCESS_KEY_ID") && present(env, "AWS_SECRET_ACCESS_KEY")) {
             return EnvironmentVariableCredentialsProvider.create();
         }
         if (present(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
-            return ContainerCredentialsProvider.builder().build();
+            return ContainerCredentials.PROVIDER;
         }
         return null;
+    }
+
+    /** Built on first use only: an on-demand start never loads it. */
+    private static final class ContainerCredentials {
+        // reads the endpoint and its token from the process's environment, as Lambda sets them, at each fetch
+        static final ContainerCredentialsProvider PROVIDER = ContainerCredentialsProvider.builder().build();
     }
 
     private static boolean present(Map<String, String> env, String name) {

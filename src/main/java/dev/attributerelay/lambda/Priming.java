@@ -102,7 +102,19 @@ public final class Priming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        // nothing to undo: the function's relay read no secret and cached nothing before the snapshot
+        // nothing to undo: the function's relay read no secret and cached nothing before the snapshot. The secret
+        // (and with it the role's credentials) is read now, beside the runtime's wait for the first event, as an
+        // on-demand init reads it beside relay.yaml; not waited for: the first request reads again if this failed,
+        // and answers for it
+        Thread read = new Thread(() -> {
+            try {
+                relay.secrets().get();
+            } catch (RuntimeException e) {
+                // see above
+            }
+        }, "restore-prefetch");
+        read.setDaemon(true);
+        read.start();
     }
 
     /** Runs the priming; returns how many steps failed (each is logged). */

@@ -93,6 +93,28 @@ class PrimingTest {
     }
 
     @Test
+    void afterTheRestoreTheSecretIsReadBesideTheWaitForTheFirstEventAndTheFirstRequestFindsIt() throws Exception {
+        Priming priming = new Priming(h.relay, ENV, ApiGatewayHandler.primingEntryPoint(Clock.systemUTC()));
+        priming.prime();
+        assertThat(h.secretsManager.reads()).isZero();
+
+        priming.afterRestore(null);
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (h.relay.secrets().lastRead() == null && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertThat(h.relay.secrets().lastRead()).as("read after the restore").isNotNull();
+        assertThat(h.secretsManager.reads()).isEqualTo(1);
+
+        String body = HttpContractTest.customerUpdated("growth", "12");
+        RelayHarness.Reply r = h.invoke(Events.post("/webhooks/stripe", body).header("Content-Type", "application/json")
+                .header("Stripe-Signature", Events.stripeSignature(HttpContractTest.SIGNING_SECRET,
+                        Instant.now().getEpochSecond(), body)).httpApi());
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(h.secretsManager.reads()).as("the first request read nothing more").isEqualTo(1);
+    }
+
+    @Test
     void thePrimingSecretNamesEverySecretTheConfigUsesWithAPlaceholderValue() throws Exception {
         JsonNode secret = JSON.readTree(Priming.secretJson(ConfigLoader.parse("relay.yaml", CONFIG)));
 
