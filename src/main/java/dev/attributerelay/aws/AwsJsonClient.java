@@ -199,6 +199,7 @@ public final class AwsJsonClient {
     static AwsReply.Refused refused(int status, String errorTypeHeader, byte[] body) {
         String code = null;
         String message = null;
+        JsonNode item = null;
         try {
             JsonNode error = body.length == 0 ? null : Json.readTree(body);
             if (error != null && error.isObject()) {
@@ -207,6 +208,7 @@ public final class AwsJsonClient {
                 if (message == null) {
                     message = text(error.get("Message"));
                 }
+                item = error.get("Item");
             }
         } catch (IOException e) {
             // not JSON (a proxy's page): the status alone decides
@@ -221,7 +223,8 @@ public final class AwsJsonClient {
             code = colon >= 0 ? code.substring(0, colon) : code;
             code = code.substring(code.lastIndexOf('#') + 1).trim();
         }
-        return new AwsReply.Refused(status, code, message == null ? "" : message);
+        return item != null && item.isObject() ? new AwsReply.Refused(status, code, message == null ? "" : message, item)
+                : new AwsReply.Refused(status, code, message == null ? "" : message);
     }
 
     /** The request as the SDK's signer signs it; {@code clock} null for the system clock. */

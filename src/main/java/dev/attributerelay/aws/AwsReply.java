@@ -1,6 +1,7 @@
 package dev.attributerelay.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.Set;
 
 /** What one AWS call came to: an answer, the service's refusal, or no answer at all. */
@@ -27,9 +28,14 @@ public sealed interface AwsReply permits AwsReply.Answered, AwsReply.Refused, Aw
 
     /**
      * The service answered with an error: its HTTP status, the error code ({@code __type} without its namespace,
-     * e.g. {@code ConditionalCheckFailedException}) and message.
+     * e.g. {@code ConditionalCheckFailedException}) and message, and the item a failed condition saw when the call
+     * asked for it ({@code ReturnValuesOnConditionCheckFailure}; missing otherwise).
      */
-    record Refused(int status, String code, String message) implements AwsReply {
+    record Refused(int status, String code, String message, JsonNode item) implements AwsReply {
+        public Refused(int status, String code, String message) {
+            this(status, code, message, MissingNode.getInstance());
+        }
+
         /** The SDK's throttling codes (its standard retry mode treats these, and HTTP 429, as throttling). */
         private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "ThrottledException",
                 "RequestThrottledException", "TooManyRequestsException", "ProvisionedThroughputExceededException",

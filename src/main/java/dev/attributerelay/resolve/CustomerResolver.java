@@ -76,12 +76,12 @@ public final class CustomerResolver {
         long waitMillis = 20;
         while (true) {
             now = clock.instant();
-            String uuid = shared.resolution(id, now, deadline);
-            if (uuid != null) {
-                remember(ref, uuid, now);
-                return new Resolution.Found(uuid, true);
+            StateStore.LookupStart start = shared.startLookup(id, owner, now, deadline.at(), deadline);
+            if (start instanceof StateStore.LookupStart.Resolved resolved) {
+                remember(ref, resolved.uuid(), now);
+                return new Resolution.Found(resolved.uuid(), true);
             }
-            if (shared.tryLookup(id, owner, now, deadline.at(), deadline)) {
+            if (start instanceof StateStore.LookupStart.Taken) {
                 break;
             }
             Duration left = deadline.remaining().minus(WAIT_RESERVE);

@@ -105,24 +105,41 @@ public final class DynamoDbStore implements StateStore {
 
     @Override
     public String resolution(String referenceId, Instant now, Deadline deadline) {
-        JsonNode item = get("ref#" + referenceId, deadline);
+        return resolvedUuid(get("ref#" + referenceId, deadline), now);
+    }
+
+    /**
+     * The lease is one conditional UpdateItem. When its condition fails, DynamoDB hands back the item it saw
+     * ({@code ReturnValuesOnConditionCheckFailure}), which says whether the reference is resolved or being looked up;
+     * an endpoint that leaves the item out (dynalite) is asked for it.
+     */
+    @Override
+    public LookupStart startLookup(String referenceId, String owner, Instant now, Instant until, Deadline deadline) {
+        ObjectNode request = request("ref#" + referenceId);
+        request.put("UpdateExpression", "SET lookup_owner = :o, lookup_until = :u, expires_at = :e");
+        request.put("ConditionExpression", "(attribute_not_exists(lookup_until) OR lookup_until < :now)"
+                + " AND (attribute_not_exists(resolved_until) OR resolved_until <= :now)");
+        ObjectNode v = request.putObject("ExpressionAttributeValues");
+        v.set(":o", s(owner));
+        v.set(":u", n(until.toEpochMilli()));
+        v.set(":now", n(now.toEpochMilli()));
+        v.set(":e", n(until.plus(Duration.ofDays(1)).getEpochSecond()));
+        request.put("ReturnValuesOnConditionCheckFailure", "ALL_OLD");
+        AwsReply r = dynamo().call("UpdateItem", request, bounded(deadline));
+        if (r instanceof AwsReply.Refused refused && "ConditionalCheckFailedException".equals(refused.code())) {
+            JsonNode item = refused.item().isObject() ? refused.item() : get("ref#" + referenceId, deadline);
+            String uuid = resolvedUuid(item, now);
+            return uuid != null ? new LookupStart.Resolved(uuid) : new LookupStart.Busy();
+        }
+        answer(r);
+        return new LookupStart.Taken();
+    }
+
+    /** The item's uuid while its resolution is good at {@code now}; else null. */
+    private static String resolvedUuid(JsonNode item, Instant now) {
         String uuid = text(item, "uuid");
         String until = item.path("resolved_until").path("N").textValue();
         return uuid == null || until == null || Long.parseLong(until) <= now.toEpochMilli() ? null : uuid;
-    }
-
-    @Override
-    public boolean tryLookup(String referenceId, String owner, Instant now, Instant until, Deadline deadline) {
-        return update(deadline, "ref#" + referenceId, b -> {
-            b.put("UpdateExpression", "SET lookup_owner = :o, lookup_until = :u, expires_at = :e");
-            b.put("ConditionExpression", "(attribute_not_exists(lookup_until) OR lookup_until < :now)"
-                    + " AND (attribute_not_exists(resolved_until) OR resolved_until <= :now)");
-            ObjectNode v = b.putObject("ExpressionAttributeValues");
-            v.set(":o", s(owner));
-            v.set(":u", n(until.toEpochMilli()));
-            v.set(":now", n(now.toEpochMilli()));
-            v.set(":e", n(until.plus(Duration.ofDays(1)).getEpochSecond()));
-        }) != null;
     }
 
     @Override

@@ -62,15 +62,18 @@ public final class MemoryStore implements StateStore {
     }
 
     @Override
-    public synchronized boolean tryLookup(String referenceId, String owner, Instant now, Instant until,
-                                          Deadline deadline) {
+    public synchronized LookupStart startLookup(String referenceId, String owner, Instant now, Instant until,
+                                                Deadline deadline) {
         Reference r = references.computeIfAbsent(referenceId, k -> new Reference());
-        if ((r.lookupOwner != null && !r.lookupUntil.isBefore(now)) || (r.uuid != null && r.resolvedUntil.isAfter(now))) {
-            return false;
+        if (r.uuid != null && r.resolvedUntil.isAfter(now)) {
+            return new LookupStart.Resolved(r.uuid);
+        }
+        if (r.lookupOwner != null && !r.lookupUntil.isBefore(now)) {
+            return new LookupStart.Busy();
         }
         r.lookupOwner = owner;
         r.lookupUntil = until;
-        return true;
+        return new LookupStart.Taken();
     }
 
     @Override

@@ -36,11 +36,11 @@ public interface StateStore {
     String resolution(String referenceId, Instant now, Deadline deadline);
 
     /**
-     * Takes the reference's lookup lease, so one container asks ChartMogul and the others wait for its answer.
-     *
-     * @return false when another lookup is running or the reference is resolved
+     * Takes the reference's lookup lease, so one container asks ChartMogul and the others wait for its answer;
+     * or finds that the reference is resolved (its uuid) or that another lookup is running. One call either way
+     * on DynamoDB: a first sight is not first read and then leased.
      */
-    boolean tryLookup(String referenceId, String owner, Instant now, Instant until, Deadline deadline);
+    LookupStart startLookup(String referenceId, String owner, Instant now, Instant until, Deadline deadline);
 
     /** Records a lookup's answer (good until {@code until}) and ends the lookup lease. */
     void resolved(String referenceId, String uuid, Instant until, Deadline deadline);
@@ -50,6 +50,21 @@ public interface StateStore {
 
     /** Drops a resolution whose uuid ChartMogul no longer knows (merged customers). */
     void forget(String referenceId, Deadline deadline);
+
+    /** What {@link #startLookup} found. */
+    sealed interface LookupStart permits LookupStart.Taken, LookupStart.Resolved, LookupStart.Busy {
+        /** The lease is the caller's: it asks ChartMogul. */
+        record Taken() implements LookupStart {
+        }
+
+        /** Resolved, and still good: nothing to look up. */
+        record Resolved(String uuid) implements LookupStart {
+        }
+
+        /** Another lookup is running: wait for its answer. */
+        record Busy() implements LookupStart {
+        }
+    }
 
     /**
      * A leased record as it was.

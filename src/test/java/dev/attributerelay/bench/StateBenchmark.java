@@ -147,9 +147,9 @@ public final class StateBenchmark {
         }
 
         @Override
-        public boolean tryLookup(String r, String o, Instant now, Instant until, Deadline d) {
+        public LookupStart startLookup(String r, String o, Instant now, Instant until, Deadline d) {
             calls.incrementAndGet();
-            return inner.tryLookup(r, o, now, until, d);
+            return inner.startLookup(r, o, now, until, d);
         }
 
         @Override

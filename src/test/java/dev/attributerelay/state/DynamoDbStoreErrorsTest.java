@@ -54,6 +54,27 @@ class DynamoDbStoreErrorsTest {
     }
 
     @Test
+    void aFailedLookupLeaseSaysFromTheItemDynamoDbHandsBackWhetherTheReferenceIsResolvedOrBusy() {
+        String until = Long.toString(now.plusSeconds(60).toEpochMilli());
+        dynamo.enqueue(new Answer(400, "{\"__type\":\"" + PREFIX + "ConditionalCheckFailedException\","
+                        + "\"message\":\"The conditional request failed\",\"Item\":{\"pk\":{\"S\":\"ref#r\"},"
+                        + "\"uuid\":{\"S\":\"cus_9\"},\"resolved_until\":{\"N\":\"" + until + "\"}}}", null, 0),
+                new Answer(400, "{\"__type\":\"" + PREFIX + "ConditionalCheckFailedException\","
+                        + "\"message\":\"The conditional request failed\",\"Item\":{\"pk\":{\"S\":\"ref#r\"},"
+                        + "\"lookup_owner\":{\"S\":\"other\"},\"lookup_until\":{\"N\":\"" + until + "\"}}}", null, 0));
+
+        assertThat(store.startLookup("r", "me", now, now.plusSeconds(5), deadline(Duration.ofSeconds(5))))
+                .isEqualTo(new StateStore.LookupStart.Resolved("cus_9"));
+        assertThat(store.startLookup("r", "me", now, now.plusSeconds(5), deadline(Duration.ofSeconds(5))))
+                .isEqualTo(new StateStore.LookupStart.Busy());
+        // one call each: the item came with the refusal, so nothing was read after it
+        assertThat(dynamo.requests()).hasSize(2).allSatisfy(r -> {
+            assertThat(r.header("X-Amz-Target")).isEqualTo("DynamoDB_20120810.UpdateItem");
+            assertThat(r.text()).contains("\"ReturnValuesOnConditionCheckFailure\":\"ALL_OLD\"");
+        });
+    }
+
+    @Test
     void throttlingThatPassesIsRetriedAndTheLeaseTaken() {
         dynamo.enqueue(Answer.error(400, PREFIX + "ThrottlingException", "Rate of requests exceeds the allowed"),
                 Answer.ok("{\"Attributes\":{\"pk\":{\"S\":\"customer#cus_1\"},\"a_plan\":{\"M\":{\"v\":{\"S\":\"pro\"},"

@@ -60,18 +60,27 @@ class StateStoreContractTest {
     @MethodSource("stores")
     void oneLookupAtATimeAndAResolutionIsSharedUntilItExpiresOrIsForgotten(StateStore store) {
         assertThat(store.resolution("ref1", NOW, deadline())).isNull();
-        assertThat(store.tryLookup("ref1", "a", NOW, NOW.plusSeconds(5), deadline())).isTrue();
-        assertThat(store.tryLookup("ref1", "b", NOW, NOW.plusSeconds(5), deadline())).isFalse();
+        assertThat(store.startLookup("ref1", "a", NOW, NOW.plusSeconds(5), deadline()))
+                .isEqualTo(new StateStore.LookupStart.Taken());
+        assertThat(store.startLookup("ref1", "b", NOW, NOW.plusSeconds(5), deadline()))
+                .isEqualTo(new StateStore.LookupStart.Busy());
+        assertThat(store.startLookup("ref1", "b", NOW.plusSeconds(6), NOW.plusSeconds(9), deadline()))
+                .as("a lookup lease that ran out").isEqualTo(new StateStore.LookupStart.Taken());
         store.resolved("ref1", "cus_9", NOW.plusSeconds(900), deadline());
         assertThat(store.resolution("ref1", NOW.plusSeconds(1), deadline())).isEqualTo("cus_9");
-        assertThat(store.tryLookup("ref1", "b", NOW.plusSeconds(1), NOW.plusSeconds(5), deadline()))
-                .as("resolved: nothing to look up").isFalse();
+        assertThat(store.startLookup("ref1", "c", NOW.plusSeconds(1), NOW.plusSeconds(5), deadline()))
+                .as("resolved: nothing to look up").isEqualTo(new StateStore.LookupStart.Resolved("cus_9"));
         assertThat(store.resolution("ref1", NOW.plusSeconds(901), deadline())).as("expired").isNull();
+        assertThat(store.startLookup("ref1", "c", NOW.plusSeconds(901), NOW.plusSeconds(905), deadline()))
+                .as("expired: looked up again").isEqualTo(new StateStore.LookupStart.Taken());
+        store.resolved("ref1", "cus_9", NOW.plusSeconds(1800), deadline());
         store.forget("ref1", deadline());
         assertThat(store.resolution("ref1", NOW.plusSeconds(1), deadline())).isNull();
 
-        assertThat(store.tryLookup("ref2", "a", NOW, NOW.plusSeconds(5), deadline())).isTrue();
+        assertThat(store.startLookup("ref2", "a", NOW, NOW.plusSeconds(5), deadline()))
+                .isEqualTo(new StateStore.LookupStart.Taken());
         store.lookupEnded("ref2", "a", deadline());
-        assertThat(store.tryLookup("ref2", "b", NOW, NOW.plusSeconds(5), deadline())).as("a miss is not kept").isTrue();
+        assertThat(store.startLookup("ref2", "b", NOW, NOW.plusSeconds(5), deadline())).as("a miss is not kept")
+                .isEqualTo(new StateStore.LookupStart.Taken());
     }
 }
