@@ -22,7 +22,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads relay.yaml, checks every field and compiles every expression, once per container. Problems are a
+ * Reads relay.yaml, checks every field and compiles every expression, once per container (a text the build already
+ * compiled is compiled on first use: {@link Expression#compile}). Problems are a
  * {@link ConfigException} whose message says where: file, integration, rule and field. Each integration, rule
  * and attribute is checked on its own, so one load reports every problem of the file; a valid file takes the
  * same path as before (the only extra is an empty try block per item).
