@@ -1,6 +1,7 @@
 package dev.attributerelay.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.attributerelay.Json;
 import dev.attributerelay.chartmogul.Deadline;
 import java.io.ByteArrayOutputStream;
@@ -223,8 +224,8 @@ public final class AwsJsonClient {
             code = colon >= 0 ? code.substring(0, colon) : code;
             code = code.substring(code.lastIndexOf('#') + 1).trim();
         }
-        return item != null && item.isObject() ? new AwsReply.Refused(status, code, message == null ? "" : message, item)
-                : new AwsReply.Refused(status, code, message == null ? "" : message);
+        return new AwsReply.Refused(status, code, message == null ? "" : message,
+                item != null && item.isObject() ? item : MissingNode.getInstance());
     }
 
     /** The request as the SDK's signer signs it; {@code clock} null for the system clock. */
