@@ -102,12 +102,12 @@ public final class Expression {
     /** JSONata alone, without the shortcut (tests compare the two). */
     Object evaluateWithJsonata(Object input, Bindings bindings) {
         try {
-            Jsonata compiled = compiled();
-            Jsonata.Frame frame = compiled.createFrame();
+            Jsonata jsonata = compiled();
+            Jsonata.Frame frame = jsonata.createFrame();
             frame.setRuntimeBounds(TIMEOUT_MS, MAX_DEPTH);
             frame.bind("event", bindings.event());
             frame.bind("headers", bindings.headers());
-            Object result = compiled.evaluate(input, frame);
+            Object result = jsonata.evaluate(input, frame);
             return result == Jsonata.NULL_VALUE ? null : result;
         } catch (JException | StackOverflowError | ClassCastException | IllegalArgumentException e) {
             throw new EvaluationException("`" + source + "` failed: " + message(e));

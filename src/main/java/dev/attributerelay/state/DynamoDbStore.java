@@ -31,6 +31,8 @@ public final class DynamoDbStore implements StateStore {
     /** The longest one DynamoDB call (its retries included) may take, deadline permitting. */
     private static final Duration MAX_CALL = Duration.ofSeconds(3);
     private static final String ATTRIBUTE_PREFIX = "a_";
+    /** A conditional write's refusal: an answer (the lease or lookup is someone else's), not an error. */
+    private static final String CONDITION_FAILED = "ConditionalCheckFailedException";
 
     private final Supplier<AwsJsonClient> client;
     private final String table;
@@ -126,7 +128,7 @@ public final class DynamoDbStore implements StateStore {
         v.set(":e", n(until.plus(Duration.ofDays(1)).getEpochSecond()));
         request.put("ReturnValuesOnConditionCheckFailure", "ALL_OLD");
         AwsReply r = dynamo().call("UpdateItem", request, bounded(deadline));
-        if (r instanceof AwsReply.Refused refused && "ConditionalCheckFailedException".equals(refused.code())) {
+        if (r instanceof AwsReply.Refused refused && CONDITION_FAILED.equals(refused.code())) {
             JsonNode item = refused.item().isObject() ? refused.item() : get("ref#" + referenceId, deadline);
             String uuid = resolvedUuid(item, now);
             return uuid != null ? new LookupStart.Resolved(uuid) : new LookupStart.Busy();
@@ -178,7 +180,7 @@ public final class DynamoDbStore implements StateStore {
         ObjectNode request = request(pk);
         how.accept(request);
         AwsReply r = dynamo().call("UpdateItem", request, bounded(deadline));
-        if (r instanceof AwsReply.Refused refused && "ConditionalCheckFailedException".equals(refused.code())) {
+        if (r instanceof AwsReply.Refused refused && CONDITION_FAILED.equals(refused.code())) {
             return null;
         }
         return answer(r);
